@@ -1,0 +1,121 @@
+"""The closed vocabularies stored in the database.
+
+Values are stable English codes (they travel on the wire and into migrations); the words a
+user sees come from the translation catalog in ``inspector_app.vocabulary``.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class InstitutionKind(StrEnum):
+    """Type of designated institution (定点医药机构)."""
+
+    HOSPITAL = "hospital"
+    PRIMARY_CLINIC = "primary_clinic"
+    PHARMACY = "pharmacy"
+
+
+class InstitutionLevel(StrEnum):
+    """Hospital grade; pharmacies and village clinics are ungraded."""
+
+    GRADE_3 = "grade_3"
+    GRADE_2 = "grade_2"
+    GRADE_1 = "grade_1"
+    UNGRADED = "ungraded"
+
+
+class TaskType(StrEnum):
+    """Kinds of inspection (日常巡查 / 专项检查 / 飞行检查 / 交叉检查 / 重点检查 / 专家审查)."""
+
+    ROUTINE = "routine"
+    THEMATIC = "thematic"
+    FLYING = "flying"
+    CROSS = "cross"
+    KEY = "key"
+    EXPERT_REVIEW = "expert_review"
+
+
+class TaskOrigin(StrEnum):
+    """Why the inspection was launched (NHSA Order 6, Art. 10)."""
+
+    PLAN = "plan"
+    RANDOM_DRAW = "random_draw"
+    MONITORING_ALERT = "monitoring_alert"
+    WHISTLEBLOWER_TIP = "whistleblower_tip"
+    MEDIA = "media"
+    FOLLOW_UP = "follow_up"
+    OTHER = "other"
+
+
+class TaskStatus(StrEnum):
+    """Life cycle of an inspection task: assigned → on site → drafting → closed."""
+
+    ASSIGNED = "assigned"
+    ON_SITE = "on_site"
+    DRAFTING = "drafting"
+    CLOSED = "closed"
+
+
+class TeamRole(StrEnum):
+    """A person's role in an inspection team."""
+
+    LEADER = "leader"
+    MEMBER = "member"
+    EXPERT = "expert"
+    SOCIAL_SUPERVISOR = "social_supervisor"
+
+
+class CaseStatus(StrEnum):
+    """Review life cycle of a case file."""
+
+    OPEN = "open"
+    SUBMITTED = "submitted"
+    RETURNED = "returned"
+    APPROVED = "approved"
+    CLOSED = "closed"
+
+
+class ChecklistAnswer(StrEnum):
+    """Answer to one checklist item."""
+
+    UNCHECKED = "unchecked"
+    COMPLIANT = "compliant"
+    NON_COMPLIANT = "non_compliant"
+    NOT_APPLICABLE = "not_applicable"
+
+
+class EvidenceKind(StrEnum):
+    """What an evidence item is."""
+
+    PHOTO = "photo"
+    SCAN = "scan"
+    SCREENSHOT = "screenshot"
+    DOCUMENT = "document"
+    AUDIO = "audio"
+    VIDEO = "video"
+    ELECTRONIC_DATA = "electronic_data"
+    SIGNATURE = "signature"
+
+
+class UserRole(StrEnum):
+    """Role of the person who owns a profile."""
+
+    INSPECTOR = "inspector"
+    TEAM_LEADER = "team_leader"
+    SUPERVISOR = "supervisor"
+    ADMIN = "admin"
+
+
+class OutboxOperation(StrEnum):
+    """Kind of change recorded in the outbox."""
+
+    INSERT = "insert"
+    UPDATE = "update"
+    DELETE = "delete"
+
+
+def values(enum: type[StrEnum]) -> list[str]:
+    """The stored values of an enum, for CHECK constraints and validation."""
+    return [member.value for member in enum]

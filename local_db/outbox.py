@@ -1,0 +1,148 @@
+"""Write an outbox row for every change to a synced entity, in the same transaction.
+
+The hook runs in SQLAlchemy's ``before_flush``: whatever path a service takes to change a
+synced row, the change and its outbox entry are flushed together and commit or roll back
+together. It also owns the bookkeeping columns (revision, created/updated by and at), so no
+service can forget them, and it refuses hard deletes: a deleted row must still reach the
+server, so deletion is a tombstone (``deleted_at``).
+
+Who is acting comes from ``session.info["actor"]``; a synced change without an actor is a
+programming error and fails loudly.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from enum import Enum
+from typing import Any
+
+from sqlalchemy import event, inspect
+from sqlalchemy.orm import Session, UOWTransaction
+
+from local_db.base import SYNC_BOOKKEEPING_COLUMNS, SyncedMixin
+from local_db.enums import OutboxOperation
+from local_db.ids import new_id
+from local_db.models.system import OutboxEntry
+from local_db.types import utc_now
+
+ACTOR_KEY = "actor"
+
+
+class MissingActorError(RuntimeError):
+    """A synced row changed in a session that does not say who is acting."""
+
+
+class HardDeleteError(RuntimeError):
+    """A synced row was deleted instead of tombstoned."""
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, bytes):
+        return value.hex()
+    return value
+
+
+def _column_values(obj: SyncedMixin, names: list[str]) -> dict[str, Any]:
+    return {name: _json_value(getattr(obj, name)) for name in names}
+
+
+def _changed_columns(obj: SyncedMixin) -> list[str]:
+    state = inspect(obj)
+    return [
+        attr.key
+        for attr in state.mapper.column_attrs
+        if attr.key not in SYNC_BOOKKEEPING_COLUMNS
+        and state.attrs[attr.key].history.has_changes()
+    ]
+
+
+def _apply_python_defaults(obj: SyncedMixin) -> None:
+    """Fill client-side column defaults now, so the insert payload carries real values.
+
+    SQLAlchemy applies ``default=`` only while emitting the INSERT, after this hook ran.
+    """
+    mapper = inspect(obj).mapper
+    for attr in mapper.column_attrs:
+        column = attr.columns[0]
+        default = column.default
+        if default is None or getattr(obj, attr.key) is not None:
+            continue
+        if default.is_scalar:
+            setattr(obj, attr.key, default.arg)
+        elif default.is_callable:
+            setattr(obj, attr.key, default.arg(None))
+
+
+def _actor(session: Session) -> str:
+    actor = session.info.get(ACTOR_KEY)
+    if not actor:
+        raise MissingActorError("set session.info['actor'] before changing synced data")
+    return str(actor)
+
+
+def _record(
+    session: Session, obj: SyncedMixin, operation: OutboxOperation, fields: list[str], actor: str
+) -> None:
+    payload = {"fields": _column_values(obj, fields)}
+    session.add(
+        OutboxEntry(
+            entity=obj.__sync_entity__,
+            entity_id=obj.id,
+            operation=operation,
+            revision=obj.revision,
+            payload=json.dumps(payload, ensure_ascii=False, sort_keys=True),
+            created_by=actor,
+        )
+    )
+
+
+def _before_flush(session: Session, _flush_context: UOWTransaction, _instances: object) -> None:
+    new = [o for o in session.new if isinstance(o, SyncedMixin)]
+    dirty = [
+        o for o in session.dirty if isinstance(o, SyncedMixin) and session.is_modified(o)
+    ]
+    deleted = [o for o in session.deleted if isinstance(o, SyncedMixin)]
+    if deleted:
+        names = ", ".join(sorted({o.__sync_entity__ for o in deleted}))
+        raise HardDeleteError(f"synced rows are tombstoned, never deleted ({names})")
+    if not new and not dirty:
+        return
+    actor = _actor(session)
+    now = utc_now()
+    for obj in new:
+        if obj.id is None:
+            obj.id = new_id()
+        _apply_python_defaults(obj)
+        obj.revision = 1
+        obj.created_at = obj.updated_at = now
+        obj.created_by = obj.updated_by = actor
+        fields = [a.key for a in inspect(obj).mapper.column_attrs]
+        fields = [f for f in fields if f not in SYNC_BOOKKEEPING_COLUMNS]
+        _record(session, obj, OutboxOperation.INSERT, fields, actor)
+    for obj in dirty:
+        changed = _changed_columns(obj)
+        if not changed:
+            continue
+        obj.revision = (obj.revision or 0) + 1
+        obj.updated_at = now
+        obj.updated_by = actor
+        tombstoned = "deleted_at" in changed and obj.deleted_at is not None
+        operation = OutboxOperation.DELETE if tombstoned else OutboxOperation.UPDATE
+        _record(session, obj, operation, changed, actor)
+
+
+def install(session_class: type[Session]) -> None:
+    """Attach the outbox hook to a session class (idempotent)."""
+    if not event.contains(session_class, "before_flush", _before_flush):
+        event.listen(session_class, "before_flush", _before_flush)
+
+
+def tombstone(session: Session, obj: SyncedMixin) -> None:
+    """Mark a synced row deleted; the outbox hook records the deletion."""
+    obj.deleted_at = utc_now()
+    obj.deleted_by = _actor(session)
