@@ -1,0 +1,1 @@
+"""The ``inspector`` command: the core, headless, for automation and tests."""

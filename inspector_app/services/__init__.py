@@ -1,0 +1,1 @@
+"""Core services: plain functions over an open profile that return plain data."""

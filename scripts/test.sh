@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# The whole check, as CI runs it: linters, import contracts, the suite with Qt, and the
+# core suite again in an environment without PySide6 (proof that the core needs no Qt).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export QT_QPA_PLATFORM=offscreen
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "ruff"
+.venv/bin/ruff check .
+.venv/bin/ruff format --check .
+step "mypy"
+.venv/bin/mypy
+step "import contracts"
+.venv/bin/lint-imports --no-cache
+step "core tests without PySide6"
+.venv-core/bin/python -m pytest tests/unit -q -p no:cacheprovider
+step "full suite"
+.venv/bin/python -m pytest -q -p no:cacheprovider

@@ -1,0 +1,123 @@
+"""Every change to synced data writes an outbox row in the same transaction."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import func, select
+
+from inspector_app.profiles import OpenProfile
+from local_db.enums import InstitutionKind, InstitutionLevel, OutboxOperation
+from local_db.models import Institution, OutboxEntry, Region
+from local_db.outbox import HardDeleteError, MissingActorError, tombstone
+
+
+def _institution() -> Institution:
+    return Institution(
+        code="H990001",
+        name="示范市第一人民医院",
+        kind=InstitutionKind.HOSPITAL,
+        level=InstitutionLevel.GRADE_3,
+        region_code="990100",
+    )
+
+
+def _outbox(profile: OpenProfile) -> list[OutboxEntry]:
+    with profile.read_session() as session:
+        return list(session.scalars(select(OutboxEntry).order_by(OutboxEntry.seq)))
+
+
+@pytest.fixture
+def region(profile: OpenProfile) -> None:
+    with profile.session() as session:
+        session.add(Region(code="990100", name="示范市"))
+
+
+@pytest.mark.usefixtures("region")
+def test_insert_update_tombstone_each_write_one_outbox_row(profile: OpenProfile) -> None:
+    with profile.session() as session:
+        institution = _institution()
+        session.add(institution)
+    with profile.session() as session:
+        row = session.get_one(Institution, institution.id)
+        row.name = "示范市中心医院"
+    with profile.session() as session:
+        tombstone(session, session.get_one(Institution, institution.id))
+
+    entries = _outbox(profile)
+    assert [e.operation for e in entries] == [
+        OutboxOperation.INSERT,
+        OutboxOperation.UPDATE,
+        OutboxOperation.DELETE,
+    ]
+    assert [e.revision for e in entries] == [1, 2, 3]
+    assert {e.entity_id for e in entries} == {institution.id}
+    insert_fields = json.loads(entries[0].payload)["fields"]
+    assert insert_fields["name"] == "示范市第一人民医院"
+    assert insert_fields["address"] == ""  # column defaults are in the payload
+    assert json.loads(entries[1].payload)["fields"] == {"name": "示范市中心医院"}
+    assert all(e.created_by == "test.inspector" for e in entries)
+    with profile.read_session() as session:
+        stored = session.get_one(Institution, institution.id)
+        assert stored.revision == 3
+        assert stored.is_deleted
+        assert stored.updated_by == "test.inspector"
+
+
+@pytest.mark.usefixtures("region")
+def test_unchanged_assignment_writes_nothing(profile: OpenProfile) -> None:
+    with profile.session() as session:
+        institution = _institution()
+        session.add(institution)
+    with profile.session() as session:
+        row = session.get_one(Institution, institution.id)
+        row.name = row.name
+    assert len(_outbox(profile)) == 1
+
+
+@pytest.mark.usefixtures("region")
+def test_rollback_removes_change_and_outbox_row_together(profile: OpenProfile) -> None:
+    with pytest.raises(RuntimeError), profile.session() as session:
+        session.add(_institution())
+        session.flush()
+        raise RuntimeError("simulated failure after the flush")
+    with profile.read_session() as session:
+        assert session.scalar(select(func.count()).select_from(Institution)) == 0
+        assert session.scalar(select(func.count()).select_from(OutboxEntry)) == 0
+
+
+@pytest.mark.usefixtures("region")
+def test_hard_delete_of_synced_row_is_refused(profile: OpenProfile) -> None:
+    with profile.session() as session:
+        institution = _institution()
+        session.add(institution)
+    with pytest.raises(HardDeleteError), profile.session() as session:
+        session.delete(session.get_one(Institution, institution.id))
+
+
+@pytest.mark.usefixtures("region")
+def test_change_without_actor_is_refused(profile: OpenProfile) -> None:
+    with profile.read_session() as session:
+        session.info.clear()
+        session.add(_institution())
+        with pytest.raises(MissingActorError):
+            session.flush()
+        session.rollback()
+
+
+def test_ids_are_time_ordered_uuid7(profile: OpenProfile) -> None:
+    import uuid
+
+    with profile.session() as session:
+        session.add(Region(code="990100", name="示范市"))
+        session.flush()
+        rows = []
+        for n in range(20):
+            row = _institution()
+            row.code = f"H{n:04d}"
+            session.add(row)
+            session.flush()
+            rows.append(row.id)
+    assert rows == sorted(rows)
+    assert all(uuid.UUID(value).version == 7 for value in rows)
