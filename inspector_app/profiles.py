@@ -176,12 +176,22 @@ class OpenProfile:
         session.info[ACTOR_KEY] = self.actor
         return session
 
-    def audit(self, session: Session, action: str, *, entity: str = "", entity_id: str = "",
-              detail: str = "") -> None:
+    def audit(
+        self,
+        session: Session,
+        action: str,
+        *,
+        entity: str = "",
+        entity_id: str = "",
+        detail: str = "",
+    ) -> None:
         """Append to the audit log (ids and actions only, never patient data)."""
         session.add(
             AuditLogEntry(
-                actor=self.actor, action=action, entity=entity, entity_id=entity_id,
+                actor=self.actor,
+                action=action,
+                entity=entity,
+                entity_id=entity_id,
                 detail=detail,
             )
         )
@@ -206,9 +216,7 @@ def _open_database(info: ProfileInfo, key: bytes) -> OpenProfile:
             user = session.query(LocalUser).filter_by(username=info.username).one_or_none()
             if user is None:
                 raise ProfileDamagedError(
-                    _("The profile database in {path} has no user record.").format(
-                        path=info.path
-                    )
+                    _("The profile database in {path} has no user record.").format(path=info.path)
                 )
             user_id = user.id
     except DatabaseUnreadableError as exc:
@@ -278,8 +286,12 @@ def create_profile(
         if created_folder:
             shutil.rmtree(path, ignore_errors=True)
         else:
-            for name in (PROFILE_FILE, DATABASE_FILE, f"{DATABASE_FILE}-wal",
-                         f"{DATABASE_FILE}-shm"):
+            for name in (
+                PROFILE_FILE,
+                DATABASE_FILE,
+                f"{DATABASE_FILE}-wal",
+                f"{DATABASE_FILE}-shm",
+            ):
                 (path / name).unlink(missing_ok=True)
         raise
 

@@ -81,4 +81,3 @@ class Progress:
         if force or now - self._last_report >= self.min_interval:
             self._last_report = now
             self.callback(self._done, self._total, self._label)
-

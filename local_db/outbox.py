@@ -56,8 +56,7 @@ def _changed_columns(obj: SyncedMixin) -> list[str]:
     return [
         attr.key
         for attr in state.mapper.column_attrs
-        if attr.key not in SYNC_BOOKKEEPING_COLUMNS
-        and state.attrs[attr.key].history.has_changes()
+        if attr.key not in SYNC_BOOKKEEPING_COLUMNS and state.attrs[attr.key].history.has_changes()
     ]
 
 
@@ -103,9 +102,7 @@ def _record(
 
 def _before_flush(session: Session, _flush_context: UOWTransaction, _instances: object) -> None:
     new = [o for o in session.new if isinstance(o, SyncedMixin)]
-    dirty = [
-        o for o in session.dirty if isinstance(o, SyncedMixin) and session.is_modified(o)
-    ]
+    dirty = [o for o in session.dirty if isinstance(o, SyncedMixin) and session.is_modified(o)]
     deleted = [o for o in session.deleted if isinstance(o, SyncedMixin)]
     if deleted:
         names = ", ".join(sorted({o.__sync_entity__ for o in deleted}))

@@ -9,6 +9,7 @@ would leave the key on disk.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 
 import keyring
@@ -48,7 +49,5 @@ def recall(profile_id: str) -> bytes | None:
 
 def forget(profile_id: str) -> None:
     """Drop the cached key (logout, profile lock, revocation)."""
-    try:
+    with contextlib.suppress(KeyringError, RuntimeError):
         keyring.delete_password(SERVICE, _entry(profile_id))
-    except (KeyringError, RuntimeError):
-        pass

@@ -7,7 +7,7 @@ rely on that).
 from local_db.models.casework import EvidenceItem, Finding, InterviewRecord
 from local_db.models.checklist import ChecklistResponse, ChecklistTemplate
 from local_db.models.inspection import CaseFile, InspectionTask, TeamMembership
-from local_db.models.reference import Institution, Inspector, Region
+from local_db.models.reference import Inspector, Institution, Region
 from local_db.models.settlement import Claim, ClaimLine, PlantedIrregularity, SettlementBatch
 from local_db.models.system import AppSetting, AuditLogEntry, LocalUser, OutboxEntry
 
@@ -22,8 +22,8 @@ __all__ = [
     "EvidenceItem",
     "Finding",
     "InspectionTask",
-    "Institution",
     "Inspector",
+    "Institution",
     "InterviewRecord",
     "LocalUser",
     "OutboxEntry",

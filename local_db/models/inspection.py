@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from local_db.base import Base, SyncedMixin
 from local_db.enums import CaseStatus, TaskOrigin, TaskStatus, TaskType, TeamRole
 from local_db.models._columns import enum_type
-from local_db.models.reference import Institution, Inspector
+from local_db.models.reference import Inspector, Institution
 from local_db.types import UTCDateTime
 
 

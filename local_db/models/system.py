@@ -7,10 +7,10 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from local_db.base import Base
 from local_db.enums import OutboxOperation, UserRole
 from local_db.ids import new_id
 from local_db.models._columns import enum_type
-from local_db.base import Base
 from local_db.types import UTCDateTime, utc_now
 
 

@@ -26,7 +26,8 @@ def test_zh_cn_is_complete_and_not_fuzzy() -> None:
     with PO_FILE.open("rb") as handle:
         catalog = read_po(handle)
     untranslated = [
-        m.id for m in catalog
+        m.id
+        for m in catalog
         if m.id and (m.fuzzy or not (m.string if isinstance(m.string, str) else all(m.string)))
     ]
     assert untranslated == []
@@ -35,9 +36,26 @@ def test_zh_cn_is_complete_and_not_fuzzy() -> None:
 def test_template_is_current_with_the_code(tmp_path: Path) -> None:
     fresh = tmp_path / "messages.pot"
     subprocess.run(
-        [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg",
-         "-k", "N_", "-k", "ngettext:1,2", "-k", "pgettext:1c,2", "-o", str(fresh), "."],
-        cwd=ROOT, check=True, capture_output=True,
+        [
+            sys.executable,
+            "-m",
+            "babel.messages.frontend",
+            "extract",
+            "-F",
+            "babel.cfg",
+            "-k",
+            "N_",
+            "-k",
+            "ngettext:1,2",
+            "-k",
+            "pgettext:1c,2",
+            "-o",
+            str(fresh),
+            ".",
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
     )
     missing = _catalog_ids(fresh) - _catalog_ids(PO_FILE)
     assert missing == set(), "run `make i18n-update` and translate the new strings"

@@ -60,7 +60,10 @@ def test_profile_json_holds_no_key_in_clear(profile_dir: Path) -> None:
 
 def test_wrapped_key_is_bound_to_its_profile(profile_dir: Path, tmp_path: Path) -> None:
     other = create_profile(
-        path=tmp_path / "other", password=TEST_PASSWORD, display_name="乙", username="b",
+        path=tmp_path / "other",
+        password=TEST_PASSWORD,
+        display_name="乙",
+        username="b",
         kdf=FAST_KDF,
     )
     other.close()

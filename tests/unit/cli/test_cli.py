@@ -11,8 +11,9 @@ from inspector_app.version import __version__
 from tests.conftest import TEST_PASSWORD
 
 
-def _inspector(*args: str, stdin: str | None = None, env: dict[str, str] | None = None
-               ) -> subprocess.CompletedProcess[str]:
+def _inspector(
+    *args: str, stdin: str | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     environment = {**os.environ, **(env or {})}
     environment.pop("DISPLAY", None)
     return subprocess.run(
@@ -35,14 +36,28 @@ def test_version() -> None:
 def test_create_show_and_verify_with_password_on_stdin(tmp_path: Path) -> None:
     folder = tmp_path / "p"
     created = _inspector(
-        "--lang", "en", "profile", "create", "--profile", str(folder), "--name", "王五",
-        "--username", "wangwu", stdin=TEST_PASSWORD + "\n",
+        "--lang",
+        "en",
+        "profile",
+        "create",
+        "--profile",
+        str(folder),
+        "--name",
+        "王五",
+        "--username",
+        "wangwu",
+        stdin=TEST_PASSWORD + "\n",
     )
     assert created.returncode == 0, created.stderr
     shown = _inspector("--lang", "en", "profile", "show", "--profile", str(folder))
     assert "王五 (wangwu)" in shown.stdout
     verified = _inspector(
-        "--lang", "en", "profile", "verify", "--profile", str(folder),
+        "--lang",
+        "en",
+        "profile",
+        "verify",
+        "--profile",
+        str(folder),
         env={"INSPECTOR_PASSWORD": TEST_PASSWORD},
     )
     assert verified.returncode == 0, verified.stderr
@@ -51,7 +66,12 @@ def test_create_show_and_verify_with_password_on_stdin(tmp_path: Path) -> None:
 
 def test_wrong_password_exits_3_with_a_message_not_a_traceback(profile_dir: Path) -> None:
     result = _inspector(
-        "--lang", "en", "profile", "verify", "--profile", str(profile_dir),
+        "--lang",
+        "en",
+        "profile",
+        "verify",
+        "--profile",
+        str(profile_dir),
         env={"INSPECTOR_PASSWORD": "wrong password"},
     )
     assert result.returncode == 3
@@ -60,14 +80,22 @@ def test_wrong_password_exits_3_with_a_message_not_a_traceback(profile_dir: Path
 
 
 def test_no_password_and_no_stdin_is_a_usage_error(profile_dir: Path) -> None:
-    result = _inspector("--lang", "en", "profile", "verify", "--profile", str(profile_dir),
-                        stdin="")
+    result = _inspector(
+        "--lang", "en", "profile", "verify", "--profile", str(profile_dir), stdin=""
+    )
     assert result.returncode == 2
     assert "INSPECTOR_PASSWORD" in result.stderr
 
 
 def test_messages_follow_the_language(profile_dir: Path) -> None:
-    result = _inspector("--lang", "zh_CN", "profile", "verify", "--profile", str(profile_dir),
-                        env={"INSPECTOR_PASSWORD": "wrong password"})
+    result = _inspector(
+        "--lang",
+        "zh_CN",
+        "profile",
+        "verify",
+        "--profile",
+        str(profile_dir),
+        env={"INSPECTOR_PASSWORD": "wrong password"},
+    )
     assert result.returncode == 3
     assert "密码" in result.stderr

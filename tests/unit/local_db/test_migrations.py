@@ -17,7 +17,7 @@ FIRST_REVISION = "0001_core_entities"
 
 
 def test_head_constant_matches_the_scripts() -> None:
-    assert migrate.HEAD_REVISION == migrate.alembic_head()
+    assert migrate.alembic_head() == migrate.HEAD_REVISION
 
 
 def test_empty_database_upgrades_to_a_schema_equal_to_the_models(tmp_path: Path) -> None:
