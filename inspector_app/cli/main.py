@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from inspector_app import i18n
+from inspector_app.cli.demo_commands import add_demo_claims_parser
 from inspector_app.cli.password import NoPasswordError, read_password
 from inspector_app.cli.progress_line import stderr_progress
 from inspector_app.i18n import _
@@ -36,6 +37,20 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     from inspector_app.demo import DEMO_USER, build_demo
     from inspector_app.profiles import create_profile
 
+    from inspector_app.demo.plan import MAX_CLAIMS, MIN_CLAIMS
+
+    # Refuse bad arguments before a profile folder is created for them.
+    if not MIN_CLAIMS <= args.claims <= MAX_CLAIMS:
+        print(
+            _("Error: the number of claims must be between {low:,} and {high:,}.").format(
+                low=MIN_CLAIMS, high=MAX_CLAIMS
+            ),
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    if args.seed < 0:
+        print(_("Error: the seed must not be negative."), file=sys.stderr)
+        return EXIT_USAGE
     password = _password(args)
     profile = create_profile(
         path=args.profile,
@@ -121,6 +136,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=20261123, help=_("random seed"))
     demo.add_argument("--quiet", action="store_true", help=_("no progress output"))
     demo.set_defaults(handler=_cmd_demo)
+    add_demo_claims_parser(commands)
 
     profile = commands.add_parser("profile", help=_("create, show or verify a profile"))
     profile_commands = profile.add_subparsers(dest="profile_command", metavar="ACTION")

@@ -99,3 +99,40 @@ def test_messages_follow_the_language(profile_dir: Path) -> None:
     )
     assert result.returncode == 3
     assert "密码" in result.stderr
+
+
+def test_demo_creates_a_profile_with_data(tmp_path: Path) -> None:
+    folder = tmp_path / "demo"
+    result = _inspector(
+        "--lang",
+        "en",
+        "demo",
+        "--profile",
+        str(folder),
+        "--claims",
+        "600",
+        "--quiet",
+        env={"INSPECTOR_PASSWORD": TEST_PASSWORD},
+    )
+    assert result.returncode == 0, result.stderr
+    assert "600 claims" in result.stdout
+    assert (folder / "profile.json").is_file()
+    assert (folder / "inspector.db").read_bytes()[:16] != b"SQLite format 3\x00"
+
+
+def test_demo_refuses_bad_arguments_before_creating_anything(tmp_path: Path) -> None:
+    folder = tmp_path / "demo"
+    result = _inspector(
+        "--lang",
+        "en",
+        "demo",
+        "--profile",
+        str(folder),
+        "--claims",
+        "10",
+        env={"INSPECTOR_PASSWORD": TEST_PASSWORD},
+    )
+    assert result.returncode == 2
+    assert "number of claims" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not folder.exists()

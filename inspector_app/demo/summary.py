@@ -1,0 +1,76 @@
+"""What a demo build created, as translated lines for the CLI and the first-run screen."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from inspector_app.demo.settlement import SettlementSummary
+from inspector_app.i18n import _, ngettext
+
+
+def _yuan(fen: int) -> str:
+    """Integer fen as yuan text (never through floating point)."""
+    return f"{fen // 100:,}.{fen % 100:02d}"
+
+
+def settlement_lines(settlement: SettlementSummary) -> list[str]:
+    """Lines describing one loaded settlement batch."""
+    return [
+        _("Settlement data of {institution}:").format(institution=settlement.institution_name),
+        ngettext("{n} claim", "{n} claims", settlement.claims).format(n=f"{settlement.claims:,}"),
+        ngettext("{n} claim line", "{n} claim lines", settlement.lines).format(
+            n=f"{settlement.lines:,}"
+        ),
+        _("Total billed: {amount} yuan").format(amount=_yuan(settlement.total_fen)),
+        ngettext(
+            "{n} planted irregularity (ground truth for screening tests)",
+            "{n} planted irregularities (ground truth for screening tests)",
+            settlement.planted,
+        ).format(n=f"{settlement.planted:,}"),
+        _("Generated and loaded in {seconds} s").format(seconds=f"{settlement.seconds:.1f}"),
+    ]
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    """Counts of everything :func:`inspector_app.demo.build_demo` wrote."""
+
+    region_name: str
+    counties: int
+    institutions: int
+    inspectors: int
+    tasks: int
+    case_files: int
+    findings: int
+    user_name: str
+    settlement: SettlementSummary
+
+    @property
+    def claims(self) -> int:
+        """Settlement claims loaded."""
+        return self.settlement.claims
+
+    def lines(self) -> list[str]:
+        """Translated summary, one statement per line."""
+        return [
+            ngettext(
+                "Fictional region {name} with {n} county",
+                "Fictional region {name} with {n} counties",
+                self.counties,
+            ).format(name=self.region_name, n=self.counties),
+            ngettext(
+                "{n} designated institution (hospitals, primary clinics, pharmacies)",
+                "{n} designated institutions (hospitals, primary clinics, pharmacies)",
+                self.institutions,
+            ).format(n=self.institutions),
+            ngettext(
+                "{n} inspector on the register", "{n} inspectors on the register", self.inspectors
+            ).format(n=self.inspectors),
+            ngettext("{n} inspection task", "{n} inspection tasks", self.tasks).format(
+                n=self.tasks
+            ),
+            ngettext("{n} case file", "{n} case files", self.case_files).format(n=self.case_files),
+            ngettext("{n} finding", "{n} findings", self.findings).format(n=self.findings),
+            _("Profile user {name} is on the inspector register").format(name=self.user_name),
+            *settlement_lines(self.settlement),
+        ]

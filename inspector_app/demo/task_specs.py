@@ -1,0 +1,179 @@
+"""The demo's inspection tasks, declared as data: one at every stage of the life cycle.
+
+``start`` counts days from the day the demo is built; team members are named by role in
+the register ("user" is the profile's own user, "pharmacy:1" the second pharmacist,
+"expert:medical" the outside medical expert). Violation codes name the article and item of
+the regulation (``art38.1`` = Art. 38 item 1); ``data_quality`` is the "not a violation"
+outcome national screening found behind some anomalies.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from inspector_app.demo.places import INSPECTED_HOSPITAL
+from local_db.enums import CaseStatus, TaskOrigin, TaskStatus, TaskType, TeamRole
+
+
+@dataclass(frozen=True)
+class FindingSpec:
+    """A finding of a demo case (amount in fen)."""
+
+    code: str
+    title: str
+    description: str
+    amount_fen: int
+    status: str = "draft"
+
+
+@dataclass(frozen=True)
+class TaskSpec:
+    """One demo task; ``start`` is in days from today, ``team`` lists (who, role)."""
+
+    title: str
+    task_type: TaskType
+    origin: TaskOrigin
+    status: TaskStatus
+    institution: str | None
+    start: int
+    days: int
+    case: CaseStatus | None = None
+    template: str = ""
+    findings: tuple[FindingSpec, ...] = ()
+    interviewee_role: str = ""
+    sealed: bool = False
+    notes: str = ""
+    team: tuple[tuple[str, TeamRole], ...] = field(default=())
+
+
+L, M, E = TeamRole.LEADER, TeamRole.MEMBER, TeamRole.EXPERT
+TASKS: tuple[TaskSpec, ...] = (
+    TaskSpec(
+        title="示范市第一人民医院医保基金使用飞行检查",
+        task_type=TaskType.FLYING,
+        origin=TaskOrigin.MONITORING_ALERT,
+        status=TaskStatus.ON_SITE,
+        institution=INSPECTED_HOSPITAL,
+        start=-1,
+        days=5,
+        case=CaseStatus.OPEN,
+        template="hospital",
+        findings=(
+            FindingSpec(
+                "art38.1", "分解住院", "部分参保人出院后15日内以相同诊断再次入院。", 1_286_400
+            ),
+            FindingSpec("art38.3", "重复收费", "同一日同一诊疗项目重复计费。", 352_600),
+        ),
+        interviewee_role="医保办主任",
+        notes="大数据监测预警：再入院率、同日重复计费异常。",
+        team=(("user", L), ("pharmacy", M), ("pricing", M), ("IT", M), ("expert:medical", E)),
+    ),
+    TaskSpec(
+        title="飞行检查（密封任务）",
+        task_type=TaskType.FLYING,
+        origin=TaskOrigin.RANDOM_DRAW,
+        status=TaskStatus.ASSIGNED,
+        institution=None,
+        start=14,
+        days=4,
+        sealed=True,
+        notes="检查对象由组长到达现场后开启。",
+        team=(("medical", L), ("user", M), ("finance", M)),
+    ),
+    TaskSpec(
+        title="青禾县石桥镇卫生院日常巡查",
+        task_type=TaskType.ROUTINE,
+        origin=TaskOrigin.PLAN,
+        status=TaskStatus.ASSIGNED,
+        institution="H99012100007",
+        start=7,
+        days=1,
+        team=(("medical:1", L), ("pricing", M)),
+    ),
+    TaskSpec(
+        title="云岫县中医医院康复理疗专项检查",
+        task_type=TaskType.THEMATIC,
+        origin=TaskOrigin.PLAN,
+        status=TaskStatus.DRAFTING,
+        institution="H99012200004",
+        start=-30,
+        days=3,
+        case=CaseStatus.SUBMITTED,
+        template="hospital",
+        findings=(
+            FindingSpec("art38.2", "过度检查", "康复患者住院期间重复进行同类影像检查。", 486_000),
+            FindingSpec("art38.4", "串换诊疗项目", "将普通针刺按电针项目收费。", 217_350),
+        ),
+        interviewee_role="康复医学科主任",
+        team=(("user", L), ("medical:1", M), ("pricing:1", M)),
+    ),
+    TaskSpec(
+        title="青禾县百草堂药店交叉检查",
+        task_type=TaskType.CROSS,
+        origin=TaskOrigin.RANDOM_DRAW,
+        status=TaskStatus.CLOSED,
+        institution="P99012100011",
+        start=-90,
+        days=2,
+        case=CaseStatus.CLOSED,
+        template="pharmacy",
+        findings=(
+            FindingSpec(
+                "art38.4", "串换药品", "将保健食品串换为药品进行医保结算。", 93_480, "confirmed"
+            ),
+        ),
+        interviewee_role="药店负责人",
+        team=(("medical:2", L), ("pharmacy:1", M), ("user", M)),
+    ),
+    TaskSpec(
+        title="示范济安大药房（湖滨店）重点检查",
+        task_type=TaskType.KEY,
+        origin=TaskOrigin.WHISTLEBLOWER_TIP,
+        status=TaskStatus.ON_SITE,
+        institution="P99010200010",
+        start=0,
+        days=2,
+        case=CaseStatus.OPEN,
+        template="pharmacy",
+        findings=(
+            FindingSpec(
+                "art38.5",
+                "药品追溯码重复结算",
+                "同一追溯码的药品被多次结算，涉嫌药品回流。",
+                154_200,
+            ),
+        ),
+        interviewee_role="执业药师",
+        notes="举报线索：收购参保人医保药品。",
+        team=(("pharmacy", L), ("IT:1", M), ("expert:pharmacy", E)),
+    ),
+    TaskSpec(
+        title="望川县第二人民医院专家审查",
+        task_type=TaskType.EXPERT_REVIEW,
+        origin=TaskOrigin.MONITORING_ALERT,
+        status=TaskStatus.CLOSED,
+        institution="H99012300005",
+        start=-60,
+        days=2,
+        case=CaseStatus.CLOSED,
+        template="hospital",
+        findings=(
+            FindingSpec(
+                "data_quality",
+                "编码映射错误（非违规）",
+                "男性患者结算妇科项目系收费编码映射错误，已更正，不属于违规。",
+                0,
+                "confirmed",
+            ),
+        ),
+        interviewee_role="信息科科长",
+        team=(("medical:2", L), ("expert:medical", E), ("finance:1", M)),
+    ),
+)
+
+CHECKLISTS = {
+    "hospital": (("H-01", "在院患者与住院登记一致"), ("H-02", "病历与费用清单相符"),
+                 ("H-03", "医疗服务价格公示"), ("H-04", "医保医师资质")),
+    "pharmacy": (("P-01", "医保结算窗口视频监控"), ("P-02", "进销存数据一致"),
+                 ("P-03", "处方来源真实")),
+}  # fmt: skip
