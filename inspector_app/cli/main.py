@@ -35,9 +35,8 @@ def _password(args: argparse.Namespace) -> str:
 
 def _cmd_demo(args: argparse.Namespace) -> int:
     from inspector_app.demo import DEMO_USER, build_demo
-    from inspector_app.profiles import create_profile
-
     from inspector_app.demo.plan import MAX_CLAIMS, MIN_CLAIMS
+    from inspector_app.profiles import create_profile
 
     # Refuse bad arguments before a profile folder is created for them.
     if not MIN_CLAIMS <= args.claims <= MAX_CLAIMS:

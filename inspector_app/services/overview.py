@@ -1,0 +1,203 @@
+"""Everything the team needs at a glance about one inspection, gathered in one read.
+
+Counts are computed by the database (``GROUP BY``), never by loading rows: a case may hold
+hundreds of checklist answers. A sealed task reveals no institution until it is opened.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from inspector_app.profiles import OpenProfile
+from inspector_app.services.tasks import TaskRow, task_rows
+from local_db.enums import CaseStatus, ChecklistAnswer, InstitutionKind, InstitutionLevel, TeamRole
+from local_db.models import (
+    CaseFile,
+    ChecklistResponse,
+    Finding,
+    InspectionTask,
+    Inspector,
+    Institution,
+    InterviewRecord,
+    TeamMembership,
+)
+
+
+class TaskNotFoundError(LookupError):
+    """No task with that id (deleted, or from another profile)."""
+
+
+@dataclass(frozen=True)
+class InstitutionDetails:
+    """The inspected institution, as far as the task reveals it."""
+
+    name: str
+    code: str
+    kind: InstitutionKind
+    level: InstitutionLevel
+    address: str
+    legal_representative: str
+    phone: str
+
+
+@dataclass(frozen=True)
+class TeamMember:
+    """One person in the inspection team."""
+
+    name: str
+    role: TeamRole
+    organisation: str
+    specialty: str
+
+
+@dataclass(frozen=True)
+class FindingRow:
+    """One finding of the case, with its amount in fen."""
+
+    violation_code: str
+    title: str
+    legal_basis: str
+    amount_fen: int
+    status: str
+
+
+@dataclass(frozen=True)
+class InterviewRow:
+    """One interview record of the case."""
+
+    interviewee_name: str
+    interviewee_role: str
+    location: str
+    started_at: datetime
+
+
+@dataclass(frozen=True)
+class CaseSummary:
+    """The case file the inspection builds."""
+
+    id: str
+    number: str
+    status: CaseStatus
+    opened_at: datetime | None
+    answer_counts: dict[ChecklistAnswer, int]
+    findings: list[FindingRow] = field(default_factory=list)
+    interviews: list[InterviewRow] = field(default_factory=list)
+
+    @property
+    def findings_total_fen(self) -> int:
+        """Sum of the findings' amounts."""
+        return sum(finding.amount_fen for finding in self.findings)
+
+    @property
+    def answered(self) -> int:
+        """Checklist items answered so far (anything but "not yet checked")."""
+        unchecked = ChecklistAnswer.UNCHECKED
+        return sum(n for answer, n in self.answer_counts.items() if answer != unchecked)
+
+
+@dataclass(frozen=True)
+class InspectionOverview:
+    """One task with its institution, team and case file."""
+
+    task: TaskRow
+    institution: InstitutionDetails | None
+    team: list[TeamMember]
+    case: CaseSummary | None
+    notes: str
+
+
+def _team(session: Session, task_id: str) -> list[TeamMember]:
+    order = {role: index for index, role in enumerate(TeamRole)}
+    rows = session.execute(
+        select(TeamMembership.role, Inspector)
+        .join(Inspector, TeamMembership.inspector_id == Inspector.id)
+        .where(TeamMembership.task_id == task_id, TeamMembership.deleted_at.is_(None))
+    ).all()
+    members = [
+        TeamMember(
+            name=inspector.name,
+            role=role,
+            organisation=inspector.organisation,
+            specialty=inspector.specialty,
+        )
+        for role, inspector in rows
+    ]
+    return sorted(members, key=lambda m: (order[m.role], m.name))
+
+
+def _case(session: Session, task_id: str) -> CaseSummary | None:
+    case = session.scalars(
+        select(CaseFile).where(CaseFile.task_id == task_id, CaseFile.deleted_at.is_(None))
+    ).one_or_none()
+    if case is None:
+        return None
+    counts = dict.fromkeys(ChecklistAnswer, 0)
+    for answer, n in session.execute(
+        select(ChecklistResponse.answer, func.count())
+        .where(ChecklistResponse.case_id == case.id, ChecklistResponse.deleted_at.is_(None))
+        .group_by(ChecklistResponse.answer)
+    ):
+        counts[answer] = n
+    findings = [
+        FindingRow(f.violation_code, f.title, f.legal_basis, f.amount_fen, f.status)
+        for f in session.scalars(
+            select(Finding)
+            .where(Finding.case_id == case.id, Finding.deleted_at.is_(None))
+            .order_by(Finding.created_at)
+        )
+    ]
+    interviews = [
+        InterviewRow(i.interviewee_name, i.interviewee_role, i.location, i.started_at)
+        for i in session.scalars(
+            select(InterviewRecord)
+            .where(InterviewRecord.case_id == case.id, InterviewRecord.deleted_at.is_(None))
+            .order_by(InterviewRecord.started_at)
+        )
+    ]
+    return CaseSummary(
+        id=case.id,
+        number=case.case_number,
+        status=case.status,
+        opened_at=case.opened_at,
+        answer_counts=counts,
+        findings=findings,
+        interviews=interviews,
+    )
+
+
+def inspection_overview(*, profile: OpenProfile, task_id: str) -> InspectionOverview:
+    """The task ``task_id`` with its institution, team, case, answers, findings, interviews.
+
+    Raises:
+        TaskNotFoundError: no such task in this profile.
+    """
+    with profile.read_session() as session:
+        rows = task_rows(session, task_id=task_id)
+        task = session.get(InspectionTask, task_id)
+        if not rows or task is None:
+            raise TaskNotFoundError(task_id)
+        row = rows[0]
+        institution = None
+        if row.institution_name is not None and task.institution_id is not None:
+            found = session.get(Institution, task.institution_id)
+            if found is not None:
+                institution = InstitutionDetails(
+                    name=found.name,
+                    code=found.code,
+                    kind=found.kind,
+                    level=found.level,
+                    address=found.address,
+                    legal_representative=found.legal_representative,
+                    phone=found.phone,
+                )
+        return InspectionOverview(
+            task=row,
+            institution=institution,
+            team=_team(session, task_id),
+            case=_case(session, task_id),
+            notes=task.notes,
+        )

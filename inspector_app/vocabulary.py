@@ -1,0 +1,156 @@
+"""The words a user sees for the codes the database stores, in the active language.
+
+``local_db.enums`` keeps stable English codes; every surface (Qt shell, CLI, PDF documents)
+turns them into words here, so a task type reads the same on screen and on paper. Labels are
+built on each call with ``pgettext`` (the context keeps, e.g., a task's "Closed" apart from a
+case file's), which makes a language switch take effect at the next call.
+"""
+
+from __future__ import annotations
+
+from inspector_app.i18n import pgettext
+from local_db.enums import (
+    CaseStatus,
+    ChecklistAnswer,
+    InstitutionKind,
+    InstitutionLevel,
+    OutboxOperation,
+    TaskOrigin,
+    TaskStatus,
+    TaskType,
+    TeamRole,
+    UserRole,
+)
+
+
+def task_type_label(value: TaskType) -> str:
+    """Kind of inspection (glossary renderings of domain.md)."""
+    return {
+        TaskType.ROUTINE: pgettext("task type", "Routine inspection"),
+        TaskType.THEMATIC: pgettext("task type", "Thematic inspection"),
+        TaskType.FLYING: pgettext("task type", "Flying inspection"),
+        TaskType.CROSS: pgettext("task type", "Cross inspection"),
+        TaskType.KEY: pgettext("task type", "Key inspection"),
+        TaskType.EXPERT_REVIEW: pgettext("task type", "Expert review inspection"),
+    }[value]
+
+
+def task_origin_label(value: TaskOrigin) -> str:
+    """Why the inspection was launched (NHSA Order 6, Art. 10)."""
+    return {
+        TaskOrigin.PLAN: pgettext("task origin", "Annual plan"),
+        TaskOrigin.RANDOM_DRAW: pgettext("task origin", "Random selection"),
+        TaskOrigin.MONITORING_ALERT: pgettext("task origin", "Smart-monitoring alert"),
+        TaskOrigin.WHISTLEBLOWER_TIP: pgettext("task origin", "Whistleblower tip"),
+        TaskOrigin.MEDIA: pgettext("task origin", "Media exposure"),
+        TaskOrigin.FOLLOW_UP: pgettext("task origin", "Follow-up check"),
+        TaskOrigin.OTHER: pgettext("task origin", "Other"),
+    }[value]
+
+
+def task_status_label(value: TaskStatus) -> str:
+    """Where a task is in its life cycle."""
+    return {
+        TaskStatus.ASSIGNED: pgettext("task status", "Assigned"),
+        TaskStatus.ON_SITE: pgettext("task status", "On site"),
+        TaskStatus.DRAFTING: pgettext("task status", "Drafting"),
+        TaskStatus.CLOSED: pgettext("task status", "Closed"),
+    }[value]
+
+
+def case_status_label(value: CaseStatus) -> str:
+    """Where a case file is in review."""
+    return {
+        CaseStatus.OPEN: pgettext("case status", "Open"),
+        CaseStatus.SUBMITTED: pgettext("case status", "Submitted"),
+        CaseStatus.RETURNED: pgettext("case status", "Returned"),
+        CaseStatus.APPROVED: pgettext("case status", "Approved"),
+        CaseStatus.CLOSED: pgettext("case status", "Closed"),
+    }[value]
+
+
+def institution_kind_label(value: InstitutionKind) -> str:
+    """Type of designated institution."""
+    return {
+        InstitutionKind.HOSPITAL: pgettext("institution kind", "Hospital"),
+        InstitutionKind.PRIMARY_CLINIC: pgettext("institution kind", "Primary clinic"),
+        InstitutionKind.PHARMACY: pgettext("institution kind", "Retail pharmacy"),
+    }[value]
+
+
+def institution_level_label(value: InstitutionLevel) -> str:
+    """Hospital grade."""
+    return {
+        InstitutionLevel.GRADE_3: pgettext("institution level", "Grade III"),
+        InstitutionLevel.GRADE_2: pgettext("institution level", "Grade II"),
+        InstitutionLevel.GRADE_1: pgettext("institution level", "Grade I"),
+        InstitutionLevel.UNGRADED: pgettext("institution level", "Ungraded"),
+    }[value]
+
+
+def team_role_label(value: TeamRole) -> str:
+    """A person's role in an inspection team."""
+    return {
+        TeamRole.LEADER: pgettext("team role", "Team leader"),
+        TeamRole.MEMBER: pgettext("team role", "Inspector"),
+        TeamRole.EXPERT: pgettext("team role", "Expert"),
+        TeamRole.SOCIAL_SUPERVISOR: pgettext("team role", "Social supervisor"),
+    }[value]
+
+
+def user_role_label(value: UserRole) -> str:
+    """Role of the person a profile belongs to."""
+    return {
+        UserRole.INSPECTOR: pgettext("user role", "Inspector"),
+        UserRole.TEAM_LEADER: pgettext("user role", "Team leader"),
+        UserRole.SUPERVISOR: pgettext("user role", "Supervisor"),
+        UserRole.ADMIN: pgettext("user role", "Administrator"),
+    }[value]
+
+
+def checklist_answer_label(value: ChecklistAnswer) -> str:
+    """Answer to one checklist item."""
+    return {
+        ChecklistAnswer.UNCHECKED: pgettext("checklist answer", "Not yet checked"),
+        ChecklistAnswer.COMPLIANT: pgettext("checklist answer", "Compliant"),
+        ChecklistAnswer.NON_COMPLIANT: pgettext("checklist answer", "Non-compliant"),
+        ChecklistAnswer.NOT_APPLICABLE: pgettext("checklist answer", "Not applicable"),
+    }[value]
+
+
+def outbox_operation_label(value: OutboxOperation) -> str:
+    """Kind of change waiting to be synced."""
+    return {
+        OutboxOperation.INSERT: pgettext("sync operation", "Created"),
+        OutboxOperation.UPDATE: pgettext("sync operation", "Changed"),
+        OutboxOperation.DELETE: pgettext("sync operation", "Deleted"),
+    }[value]
+
+
+def finding_status_label(code: str) -> str:
+    """Status of a finding; codes not known here are shown as stored."""
+    labels = {
+        "draft": pgettext("finding status", "Draft"),
+        "confirmed": pgettext("finding status", "Confirmed"),
+        "disputed": pgettext("finding status", "Disputed"),
+        "withdrawn": pgettext("finding status", "Withdrawn"),
+        "data_quality": pgettext("finding status", "Data quality, not a violation"),
+    }
+    return labels.get(code, code)
+
+
+def sync_entity_label(entity: str) -> str:
+    """The kind of record behind a synced entity name (``__sync_entity__``)."""
+    labels = {
+        "institution": pgettext("record kind", "Designated institution"),
+        "inspector": pgettext("record kind", "Inspector register entry"),
+        "inspection_task": pgettext("record kind", "Inspection task"),
+        "team_membership": pgettext("record kind", "Team membership"),
+        "case_file": pgettext("record kind", "Case file"),
+        "checklist_response": pgettext("record kind", "Checklist answer"),
+        "evidence_item": pgettext("record kind", "Evidence item"),
+        "finding": pgettext("record kind", "Finding"),
+        "interview_record": pgettext("record kind", "Interview record"),
+        "settlement_batch": pgettext("record kind", "Settlement data load"),
+    }
+    return labels.get(entity, entity)

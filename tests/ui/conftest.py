@@ -1,0 +1,129 @@
+"""Qt test fixtures: offscreen, isolated settings, seeded profiles, and no leaked work.
+
+``QT_QPA_PLATFORM`` is set before any QApplication exists so the suite runs without a
+screen. Every test gets its own QSettings folder, and an autouse fixture fails a test that
+leaves thread-pool work, or a connection probe, running when it ends (after napari).
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QCoreApplication, QSettings, QThreadPool
+from pytestqt.qtbot import QtBot
+
+from inspector_app.profiles import OpenProfile
+from tests.ui.seed import seed
+from ui.connectivity import ConnectivityMonitor
+from ui.context import ShellContext
+from ui.machine_settings import APPLICATION, ORGANISATION, MachineSettings
+from ui.main_window import MainWindow
+from ui.pages.base_page import BasePage
+from ui.workers import TaskManager
+
+QCoreApplication.setOrganizationName(ORGANISATION)
+QCoreApplication.setApplicationName(APPLICATION)
+
+
+def leaked_work() -> list[str]:
+    """Descriptions of background work still running (empty when everything stopped)."""
+    found = []
+    for manager in TaskManager.live_instances():
+        if manager.running_threads() or manager.active_count:
+            found.append(
+                f"TaskManager with {manager.running_threads()} running thread(s) and "
+                f"{manager.active_count} undelivered operation(s)"
+            )
+    if QThreadPool.globalInstance().activeThreadCount():
+        found.append("work on the global QThreadPool")
+    for monitor in ConnectivityMonitor.live_instances():
+        if monitor.is_active:
+            found.append(f"ConnectivityMonitor still probing {monitor.server_url}")
+    return found
+
+
+@pytest.fixture(autouse=True)
+def no_leaked_background_work() -> Iterator[None]:
+    """Fail the test if it leaves workers or probes running (pytest-qt closed its widgets)."""
+    yield
+    leaks = leaked_work()
+    for manager in TaskManager.live_instances():
+        manager.shutdown(10_000)
+    for monitor in ConnectivityMonitor.live_instances():
+        monitor.stop()
+    if leaks:
+        pytest.fail("test left background work running: " + "; ".join(leaks))
+
+
+@pytest.fixture(autouse=True)
+def isolated_qsettings(tmp_path: Path) -> Iterator[Path]:
+    """QSettings of this test live in its own folder."""
+    folder = tmp_path / "qsettings"
+    folder.mkdir()
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
+    yield folder
+
+
+@pytest.fixture(autouse=True)
+def english_qt(qapp: object) -> Iterator[None]:
+    """Each test starts, and leaves Qt's own catalog, in English."""
+    from ui.translation import apply_language
+
+    apply_language("en")
+    yield
+    apply_language("en")
+
+
+@pytest.fixture
+def tasks() -> Iterator[TaskManager]:
+    """A task manager; the test fails if work is still running or undelivered at its end."""
+    manager = TaskManager()
+    yield manager
+    leaks = leaked_work()
+    manager.shutdown(10_000)
+    if leaks:
+        pytest.fail("test left background work running: " + "; ".join(leaks))
+
+
+@pytest.fixture
+def machine() -> MachineSettings:
+    """This computer's settings (in the test's QSettings folder)."""
+    return MachineSettings()
+
+
+@pytest.fixture
+def seeded(profile: OpenProfile) -> dict[str, str]:
+    """Ids of the hand-made inspection world written into ``profile``."""
+    return seed(profile)
+
+
+@pytest.fixture
+def context(
+    profile: OpenProfile, seeded: dict[str, str], tasks: TaskManager, machine: MachineSettings
+) -> Iterator[ShellContext]:
+    """What the pages share, on the seeded profile (workers stop before the profile closes)."""
+    monitor = ConnectivityMonitor()
+    yield ShellContext(profile=profile, tasks=tasks, settings=machine, connectivity=monitor)
+    monitor.stop()
+
+
+def wait_loaded(qtbot: QtBot, page: BasePage) -> None:
+    """Wait until ``page`` has loaded its data in the background."""
+    qtbot.waitUntil(lambda: not page.loading and not page.stale, timeout=10_000)
+
+
+@pytest.fixture
+def window(qtbot: QtBot, context: ShellContext) -> Iterator[MainWindow]:
+    """The main window on the seeded profile, shown, with its tasks loaded."""
+    main = MainWindow(context)
+    qtbot.addWidget(main)
+    main.show()
+    qtbot.waitExposed(main)
+    wait_loaded(qtbot, main.tasks_page)
+    yield main

@@ -1,0 +1,1 @@
+"""Dialogs of the shell: login, profile creation, settings, about, errors."""
