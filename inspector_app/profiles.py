@@ -38,6 +38,7 @@ from local_db.engine import (
     ProfileSession,
     create_profile_engine,
     session_factory,
+    verify_key,
 )
 from local_db.enums import UserRole
 from local_db.ids import new_id
@@ -49,6 +50,9 @@ PROFILE_FILE = "profile.json"
 DATABASE_FILE = "inspector.db"
 PROFILE_FORMAT = 1
 MIN_PASSWORD_LENGTH = 8
+# Other local accounts must not copy the wrapped key (offline guessing) or the database.
+PRIVATE_DIR_MODE = 0o700
+PRIVATE_FILE_MODE = 0o600
 
 
 class ProfileError(Exception):
@@ -141,7 +145,8 @@ def list_profiles(data_dir: Path) -> list[ProfileInfo]:
 
 def _write_atomically(file: Path, text: str) -> None:
     temporary = file.with_suffix(".tmp")
-    with temporary.open("w", encoding="utf-8") as handle:
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE_FILE_MODE)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
         handle.write(text)
         handle.flush()
         os.fsync(handle.fileno())
@@ -201,6 +206,15 @@ class OpenProfile:
         self.engine.dispose()
 
 
+def _unreadable(info: ProfileInfo) -> ProfileDamagedError:
+    return ProfileDamagedError(
+        _(
+            "The database of profile “{name}” cannot be read: the file is damaged or "
+            "is not a Fund Inspector database. It was not modified."
+        ).format(name=info.display_name)
+    )
+
+
 def _open_database(info: ProfileInfo, key: bytes) -> OpenProfile:
     if not info.database_path.is_file():
         raise ProfileDamagedError(
@@ -208,6 +222,10 @@ def _open_database(info: ProfileInfo, key: bytes) -> OpenProfile:
                 name=info.display_name, path=info.path
             )
         )
+    try:
+        verify_key(info.database_path, key)
+    except DatabaseUnreadableError as exc:
+        raise _unreadable(info) from exc
     engine = create_profile_engine(info.database_path, key)
     try:
         migrate.upgrade(engine)
@@ -221,12 +239,7 @@ def _open_database(info: ProfileInfo, key: bytes) -> OpenProfile:
             user_id = user.id
     except DatabaseUnreadableError as exc:
         engine.dispose()
-        raise ProfileDamagedError(
-            _(
-                "The database of profile “{name}” cannot be read: the file is damaged or "
-                "is not a Fund Inspector database. It was not modified."
-            ).format(name=info.display_name)
-        ) from exc
+        raise _unreadable(info) from exc
     except BaseException:
         engine.dispose()
         raise
@@ -250,50 +263,53 @@ def create_profile(
     """
     if (path / PROFILE_FILE).exists() or (path / DATABASE_FILE).exists():
         raise ProfileExistsError(_("A profile already exists in {path}.").format(path=path))
+    if path.exists() and (not path.is_dir() or any(path.iterdir())):
+        raise ProfileError(
+            _("The folder {path} is not empty; choose an empty or a new folder.").format(path=path)
+        )
     if len(password) < MIN_PASSWORD_LENGTH:
         raise ProfileError(
             _("The password must have at least {n} characters.").format(n=MIN_PASSWORD_LENGTH)
         )
-    created_folder = not path.exists()
-    path.mkdir(parents=True, exist_ok=True)
     profile_id = new_id()
     key = new_database_key()
     wrapped = wrap_key(key, password, associated_data=profile_id.encode(), params=kdf)
-    now = utc_now()
     document = {
         "format": PROFILE_FORMAT,
         "profile_id": profile_id,
         "display_name": display_name,
         "username": username,
         "role": role.value,
-        "created_at": now.isoformat(),
+        "created_at": utc_now().isoformat(),
         "database": DATABASE_FILE,
         "database_key": wrapped.to_json(),
     }
+    # Built in a hidden sibling folder and renamed into place when complete: a crash or a
+    # kill part-way leaves no half-made profile where the user will look for one.
+    path.parent.mkdir(parents=True, exist_ok=True)
+    staging = path.parent / f".{path.name}.creating-{profile_id}"
     try:
-        _write_atomically(path / PROFILE_FILE, json.dumps(document, indent=2, ensure_ascii=False))
-        info = read_profile_info(path)
-        engine = create_profile_engine(info.database_path, key)
-        engine.connect().close()  # creates the encrypted file before _open_database checks
+        staging.mkdir(mode=PRIVATE_DIR_MODE)
+        database = staging / DATABASE_FILE
+        engine = create_profile_engine(database, key)
+        engine.connect().close()
+        database.chmod(PRIVATE_FILE_MODE)
         migrate.upgrade(engine)
         with session_factory(engine)() as session, session.begin():
             session.info[ACTOR_KEY] = username
             session.add(LocalUser(username=username, display_name=display_name, role=role))
             session.add(AuditLogEntry(actor=username, action="profile.created"))
         engine.dispose()
-        return _open_database(info, key)
+        _write_atomically(
+            staging / PROFILE_FILE, json.dumps(document, indent=2, ensure_ascii=False)
+        )
+        if path.exists():
+            path.rmdir()  # checked empty above
+        staging.rename(path)
     except BaseException:
-        if created_folder:
-            shutil.rmtree(path, ignore_errors=True)
-        else:
-            for name in (
-                PROFILE_FILE,
-                DATABASE_FILE,
-                f"{DATABASE_FILE}-wal",
-                f"{DATABASE_FILE}-shm",
-            ):
-                (path / name).unlink(missing_ok=True)
+        shutil.rmtree(staging, ignore_errors=True)
         raise
+    return _open_database(read_profile_info(path), key)
 
 
 def unlock_profile(*, path: Path, password: str, remember: bool = False) -> OpenProfile:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import sqlcipher3
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from local_db import outbox
@@ -56,9 +56,39 @@ def connect_raw(path: Path, key: bytes) -> Any:
     return connection
 
 
+def verify_key(path: Path, key: bytes) -> None:
+    """Check that ``key`` opens ``path`` without being able to change any of its data.
+
+    A read-write connection with a wrong key can still checkpoint a write-ahead log left by
+    a crash into the main file; this probe is read-only, so a stale or wrong key never
+    alters the database or its log.
+
+    Raises:
+        DatabaseUnreadableError: the key does not decrypt the file.
+    """
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    try:
+        connection = sqlcipher3.dbapi2.connect(uri, uri=True, isolation_level=None)
+    except sqlcipher3.dbapi2.Error as exc:
+        raise DatabaseUnreadableError(str(exc)) from exc
+    try:
+        cursor = connection.cursor()
+        cursor.execute("PRAGMA cipher_log_level = NONE")
+        cursor.execute(_key_pragma(key))
+        cursor.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlcipher3.dbapi2.DatabaseError as exc:
+        if "not a database" in str(exc):
+            raise DatabaseUnreadableError(str(exc)) from exc
+        # Anything else (e.g. a read-only WAL it cannot map): the read-write open decides.
+    finally:
+        connection.close()
+
+
 def _prepare(connection: Any, key: bytes) -> None:
     cursor = connection.cursor()
     try:
+        # Wrong keys are reported by our own errors; SQLCipher's stderr log is only noise.
+        cursor.execute("PRAGMA cipher_log_level = NONE")
         cursor.execute(_key_pragma(key))
         cursor.execute("SELECT count(*) FROM sqlite_master")
         cursor.fetchone()
@@ -88,6 +118,14 @@ def create_profile_engine(path: Path, key: bytes) -> Engine:
     @event.listens_for(engine, "connect", insert=True)
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         _prepare(dbapi_connection, key)
+        # The driver's legacy transaction handling commits implicitly before DDL, which would
+        # leave a half-applied migration behind; SQLAlchemy's documented pysqlite recipe hands
+        # transaction control to SQLAlchemy instead (BEGIN emitted on "begin" below).
+        dbapi_connection.isolation_level = None
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        connection.exec_driver_sql("BEGIN")
 
     return engine
 

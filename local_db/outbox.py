@@ -18,7 +18,8 @@ from enum import Enum
 from typing import Any
 
 from sqlalchemy import event, inspect
-from sqlalchemy.orm import Session, UOWTransaction
+from sqlalchemy.orm import MANYTOONE, ONETOMANY, Mapper, Session, UOWTransaction
+from sqlalchemy.sql import ColumnElement
 
 from local_db.base import SYNC_BOOKKEEPING_COLUMNS, SyncedMixin
 from local_db.enums import OutboxOperation
@@ -77,6 +78,42 @@ def _apply_python_defaults(obj: SyncedMixin) -> None:
             setattr(obj, attr.key, default.arg(None))
 
 
+def _attribute_key(mapper: Mapper[Any], column: ColumnElement[Any]) -> str:
+    return mapper.get_property_by_column(column).key
+
+
+def _copy_related_keys(obj: SyncedMixin) -> None:
+    """Copy the keys of relationships changed since the last flush into their FK columns.
+
+    SQLAlchemy fills ``task_id`` from ``membership.task = task`` only while it flushes, after
+    this hook ran; without this step the payload would carry ``task_id: None`` and a link
+    changed only through a relationship would write no outbox row at all.
+    """
+    state = inspect(obj)
+    mapper = state.mapper
+    for relationship in mapper.relationships:
+        history = state.attrs[relationship.key].history
+        if not history.has_changes():
+            continue
+        if relationship.direction is MANYTOONE:
+            target = history.added[0] if history.added else None
+            for local, remote in relationship.local_remote_pairs:
+                value = (
+                    None
+                    if target is None
+                    else getattr(target, _attribute_key(relationship.mapper, remote))
+                )
+                setattr(obj, _attribute_key(mapper, local), value)
+        elif relationship.direction is ONETOMANY:
+            for child in history.added:
+                for local, remote in relationship.local_remote_pairs:
+                    setattr(
+                        child,
+                        _attribute_key(relationship.mapper, remote),
+                        getattr(obj, _attribute_key(mapper, local)),
+                    )
+
+
 def _actor(session: Session) -> str:
     actor = session.info.get(ACTOR_KEY)
     if not actor:
@@ -101,6 +138,12 @@ def _record(
 
 
 def _before_flush(session: Session, _flush_context: UOWTransaction, _instances: object) -> None:
+    for obj in session.new:
+        if isinstance(obj, SyncedMixin) and obj.id is None:
+            obj.id = new_id()  # before relationships copy it into other rows' FK columns
+    for obj in [*session.new, *session.dirty]:
+        if isinstance(obj, SyncedMixin):
+            _copy_related_keys(obj)
     new = [o for o in session.new if isinstance(o, SyncedMixin)]
     dirty = [o for o in session.dirty if isinstance(o, SyncedMixin) and session.is_modified(o)]
     deleted = [o for o in session.deleted if isinstance(o, SyncedMixin)]
@@ -112,8 +155,6 @@ def _before_flush(session: Session, _flush_context: UOWTransaction, _instances: 
     actor = _actor(session)
     now = utc_now()
     for obj in new:
-        if obj.id is None:
-            obj.id = new_id()
         _apply_python_defaults(obj)
         obj.revision = 1
         obj.created_at = obj.updated_at = now

@@ -121,9 +121,11 @@ def load_batch(
     claims = lines = planted = total_fen = 0
     try:
         for chunk in chunks:
-            named = [chunk.claims[0][_CLAIM_BATCH]] if chunk.claims else []
-            named += [chunk.planted[0][_PLANTED_BATCH]] if chunk.planted else []
-            if any(batch_id != batch.id for batch_id in named):
+            # Every row, not a sample: a row naming another (existing) batch would pass the
+            # foreign-key check and silently belong to the wrong load.
+            if any(row[_CLAIM_BATCH] != batch.id for row in chunk.claims) or any(
+                row[_PLANTED_BATCH] != batch.id for row in chunk.planted
+            ):
                 raise ValueError("a chunk's rows belong to another batch")
             cursor.executemany(CLAIM_SQL, chunk.claims)
             cursor.executemany(LINE_SQL, chunk.lines)

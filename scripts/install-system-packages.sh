@@ -13,6 +13,11 @@ PACKAGES=(
   fonts-wqy-zenhei poppler-utils sqlite3 xvfb xauth
 )
 
+# A Debian-packaged Python needs python3-venv for `python3 -m venv` (ensurepip).
+if command -v python3 >/dev/null 2>&1 && ! python3 -c "import ensurepip" 2>/dev/null; then
+  PACKAGES+=(python3-venv)
+fi
+
 if ! command -v dpkg-query >/dev/null 2>&1; then
   echo "install-system-packages: not a Debian system; install the equivalents of:" >&2
   echo "  ${PACKAGES[*]}" >&2

@@ -130,3 +130,53 @@ def test_session_key_cache_reopens_without_password_until_locked(
     lock_profile(cached)
     assert memory_keyring.store == {}
     assert unlock_with_cached_key(profile_dir) is None
+
+
+def test_profile_files_are_private_to_their_owner(profile_dir: Path, tmp_path: Path) -> None:
+    created = create_profile(
+        path=tmp_path / "private",
+        password=TEST_PASSWORD,
+        display_name="丙",
+        username="c",
+        kdf=FAST_KDF,
+    )
+    created.close()
+    folder = tmp_path / "private"
+    assert folder.stat().st_mode & 0o777 == 0o700
+    for name in ("profile.json", "inspector.db"):
+        assert (folder / name).stat().st_mode & 0o777 == 0o600
+
+
+def test_failed_creation_leaves_no_half_made_profile(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from local_db import migrate
+
+    def explode(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(migrate, "upgrade", explode)
+    with pytest.raises(RuntimeError, match="disk full"):
+        create_profile(
+            path=tmp_path / "profiles" / "half",
+            password=TEST_PASSWORD,
+            display_name="丁",
+            username="d",
+            kdf=FAST_KDF,
+        )
+    assert list((tmp_path / "profiles").iterdir()) == []
+
+
+def test_an_empty_existing_folder_can_hold_a_new_profile(tmp_path: Path) -> None:
+    folder = tmp_path / "chosen"
+    folder.mkdir()
+    create_profile(
+        path=folder, password=TEST_PASSWORD, display_name="戊", username="e", kdf=FAST_KDF
+    ).close()
+    assert read_profile_info(folder).username == "e"
+    (tmp_path / "busy").mkdir()
+    (tmp_path / "busy" / "notes.txt").write_text("x", encoding="utf-8")
+    with pytest.raises(ProfileError, match="not empty"):
+        create_profile(
+            path=tmp_path / "busy", password=TEST_PASSWORD, display_name="x", username="x"
+        )

@@ -88,3 +88,25 @@ def test_claim_ids_continue_after_the_existing_ones(profile: OpenProfile) -> Non
         )
     assert ids == list(range(1, 2 * CLAIMS + 1))
     assert lines_without_claim == 0
+
+
+def test_a_row_naming_another_existing_batch_is_refused_wherever_it_is(
+    profile: OpenProfile,
+) -> None:
+    build_demo(profile, claims=CLAIMS, seed=5, progress=Progress())
+    before = _counts(profile)
+    with profile.read_session() as session:
+        institution_id = session.scalars(select(Institution.id)).first()
+        template = session.scalars(select(Claim).limit(1)).one()
+        existing_batch = session.scalars(select(SettlementBatch.id)).one()
+    row = [getattr(template, column) for column in CLAIM_COLUMNS]
+    with pytest.raises(ValueError, match="another batch"), profile.session() as session:
+        batch = SettlementBatch(
+            id=new_id(), institution_id=institution_id, source="test", source_sha256="0" * 64,
+            period_start="2025-01-01", period_end="2025-12-31", loaded_at=utc_now(),
+        )  # fmt: skip
+        first_id = next_claim_id(session)
+        ours = (first_id, batch.id, "S-1", *row[3:])
+        theirs = (first_id + 1, existing_batch, "S-2", *row[3:])  # second row, same chunk
+        load_batch(session, batch=batch, chunks=[RowChunk(claims=[ours, theirs], lines=[])])
+    assert _counts(profile) == before

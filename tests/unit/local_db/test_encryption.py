@@ -73,3 +73,29 @@ def test_journal_mode_is_wal_and_foreign_keys_on(profile: OpenProfile) -> None:
         assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
         assert connection.execute(text("PRAGMA cipher_version")).scalar().startswith("4.")
+
+
+def test_a_wrong_key_leaves_a_crash_left_wal_untouched(
+    profile: OpenProfile, tmp_path: Path
+) -> None:
+    """After a kill -9 the WAL still holds committed pages; a wrong key must not fold them in."""
+    from local_db.engine import verify_key
+    from local_db.models import Region
+
+    with profile.session() as session:
+        session.add(Region(code="990000", name="示范省"))
+    crashed = tmp_path / "crashed"
+    crashed.mkdir()
+    # Copy while the engine is open: the copy is what a killed process leaves behind.
+    for file in profile.info.path.glob("inspector.db*"):
+        shutil.copy(file, crashed / file.name)
+    profile.close()
+    assert (crashed / "inspector.db-wal").stat().st_size > 0
+
+    def data_files() -> dict[str, bytes]:
+        return {n: (crashed / n).read_bytes() for n in ("inspector.db", "inspector.db-wal")}
+
+    before = data_files()
+    with pytest.raises(DatabaseUnreadableError):
+        verify_key(crashed / "inspector.db", os.urandom(32))
+    assert data_files() == before

@@ -121,3 +121,53 @@ def test_ids_are_time_ordered_uuid7(profile: OpenProfile) -> None:
             rows.append(row.id)
     assert rows == sorted(rows)
     assert all(uuid.UUID(value).version == 7 for value in rows)
+
+
+def _task_with_team(profile: OpenProfile) -> tuple[str, str, str]:
+    """A task, an institution and an inspector linked only through relationships."""
+    from datetime import date
+
+    from local_db.enums import TaskOrigin, TaskStatus, TaskType, TeamRole
+    from local_db.models import InspectionTask, Inspector, TeamMembership
+
+    with profile.session() as session:
+        session.add(Region(code="990100", name="示范市"))
+        session.flush()
+        institution = _institution()
+        inspector = Inspector(
+            staff_code="J001", name="检查员甲", organisation="示范市医保局", region_code="990100"
+        )
+        task = InspectionTask(
+            task_number="T1",
+            title="t",
+            task_type=TaskType.FLYING,
+            origin=TaskOrigin.PLAN,
+            status=TaskStatus.ASSIGNED,
+            region_code="990100",
+            planned_start=date(2026, 1, 1),
+            planned_end=date(2026, 1, 2),
+        )
+        task.institution = institution
+        task.team.append(TeamMembership(inspector=inspector, role=TeamRole.LEADER))
+        session.add(task)
+    return task.id, institution.id, inspector.id
+
+
+def test_links_set_through_relationships_reach_the_payload(profile: OpenProfile) -> None:
+    task_id, institution_id, inspector_id = _task_with_team(profile)
+    payloads = {e.entity: json.loads(e.payload)["fields"] for e in _outbox(profile)}
+    assert payloads["inspection_task"]["institution_id"] == institution_id
+    assert payloads["team_membership"]["task_id"] == task_id
+    assert payloads["team_membership"]["inspector_id"] == inspector_id
+
+
+def test_unlinking_through_a_relationship_writes_an_update(profile: OpenProfile) -> None:
+    from local_db.models import InspectionTask
+
+    task_id, _, _ = _task_with_team(profile)
+    with profile.session() as session:
+        session.get_one(InspectionTask, task_id).institution = None
+    last = _outbox(profile)[-1]
+    assert (last.entity, last.operation) == ("inspection_task", OutboxOperation.UPDATE)
+    assert json.loads(last.payload)["fields"] == {"institution_id": None}
+    assert last.revision == 2
