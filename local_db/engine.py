@@ -113,7 +113,10 @@ def create_profile_engine(path: Path, key: bytes) -> Engine:
     Raises:
         DatabaseUnreadableError: on first connect, when the key does not open the file.
     """
-    engine = create_engine(f"sqlite+pysqlite:///{path}", module=sqlcipher3.dbapi2)
+    # hide_parameters: error messages must never carry row values (patient data) into logs.
+    engine = create_engine(
+        f"sqlite+pysqlite:///{path}", module=sqlcipher3.dbapi2, hide_parameters=True
+    )
 
     @event.listens_for(engine, "connect", insert=True)
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:

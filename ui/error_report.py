@@ -1,18 +1,20 @@
 """Unexpected errors: a short dialog for the user, the details in a log without patient data.
 
-The log keeps the exception type and the stack (file, line, function), never local
-variables. Exception messages pass through :func:`scrub` first: SQLAlchemy's bound
-parameters are cut off, and ID-card, phone and insurance-card-like numbers are masked,
-because an error raised while handling a claim could otherwise carry a patient's identity.
+The log keeps the exception types and the stack (file, line, function), never source lines
+or local variables, and messages pass through :func:`inspector_app.privacy.scrub_text`:
+SQLAlchemy's bound parameters are cut off, and quoted values, CJK names and ID-card, phone
+and insurance-card-like numbers are masked, because an error raised while handling a claim
+could otherwise carry a patient's identity. The log may still name profile folders, so the
+file is readable by its owner only (0600, in a 0700 folder).
 """
 
 from __future__ import annotations
 
 import logging
-import re
+import os
 import sys
 import threading
-import traceback
+from io import TextIOWrapper
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from types import TracebackType
@@ -20,31 +22,17 @@ from types import TracebackType
 from PySide6.QtCore import QObject, QStandardPaths, Qt, Signal, Slot
 from PySide6.QtWidgets import QApplication
 
+from inspector_app.privacy import describe_exception, scrub_text
 from ui import workers
 
 LOG_NAME = "fund-inspector.log"
+FOLDER_MODE = 0o700
+FILE_MODE = 0o600
 _log = logging.getLogger("ui.error_report")
 
-_PARAMETERS = re.compile(r"\[parameters: .*?\](?=\n|$)", re.DOTALL)
-_SQL_PARAMS_TAIL = re.compile(r"\(Background on this error at: [^)]*\)")
-_ID_NUMBER = re.compile(r"(?<!\d)(\d{6})\d{8}(\d{3}[\dXx])(?!\d)")
-_PHONE = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
-_LONG_DIGITS = re.compile(r"(?<!\d)\d{10,}(?!\d)")
-
-
-def scrub(text: str) -> str:
-    """``text`` with SQL parameters removed and identity-like numbers masked."""
-    text = _PARAMETERS.sub("[parameters: <removed>]", text)
-    text = _SQL_PARAMS_TAIL.sub("", text)
-    text = _ID_NUMBER.sub(r"\1********\2", text)
-    text = _PHONE.sub(r"\1****\2", text)
-    return _LONG_DIGITS.sub(lambda m: m.group()[:3] + "*" * (len(m.group()) - 3), text)
-
-
-def describe(error: BaseException) -> str:
-    """Type, scrubbed message and stack of ``error``, chained causes included, no locals."""
-    lines = traceback.format_exception(type(error), error, error.__traceback__)
-    return scrub("".join(lines))
+# One implementation, shared with the command line (inspector_app.privacy).
+scrub = scrub_text
+describe = describe_exception
 
 
 def log_folder() -> Path:
@@ -58,12 +46,47 @@ def log_file() -> Path:
     return log_folder() / LOG_NAME
 
 
+def _private_opener(path: str, flags: int) -> int:
+    descriptor = os.open(path, flags, FILE_MODE)
+    if os.name == "posix":
+        try:
+            os.fchmod(descriptor, FILE_MODE)  # a file from an older version may be wider
+        except OSError:
+            os.close(descriptor)
+            raise
+    return descriptor
+
+
+class PrivateRotatingFileHandler(RotatingFileHandler):
+    """A rotating log whose every file (the current one and each new one) is mode 0600.
+
+    It always appends, as a RotatingFileHandler with a size limit does anyway.
+    """
+
+    def _open(self) -> TextIOWrapper:
+        return open(
+            self.baseFilename,
+            "a",
+            encoding=self.encoding,
+            errors=self.errors,
+            opener=_private_opener,
+        )
+
+
+def _make_private_folder(folder: Path) -> None:
+    folder.mkdir(mode=FOLDER_MODE, parents=True, exist_ok=True)
+    if os.name == "posix":
+        folder.chmod(FOLDER_MODE)
+        for old in folder.glob(LOG_NAME + "*"):  # backups rotated before the files were private
+            old.chmod(FILE_MODE)
+
+
 def setup_logging(level: int = logging.INFO) -> Path:
-    """Log to a rotating file in :func:`log_folder` (and keep warnings on stderr)."""
+    """Log to a private rotating file in :func:`log_folder` (and keep warnings on stderr)."""
     folder = log_folder()
-    folder.mkdir(parents=True, exist_ok=True)
+    _make_private_folder(folder)
     path = folder / LOG_NAME
-    handler = RotatingFileHandler(path, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
+    handler = PrivateRotatingFileHandler(path, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
     handler.setFormatter(
         logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(threadName)s] %(message)s")
     )

@@ -25,6 +25,7 @@ from PySide6.QtCore import QObject, QRunnable, Qt, QThread, QThreadPool, QTimer,
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from inspector_app.i18n import _
+from inspector_app.privacy import describe_exception
 from inspector_app.progress import Cancelled, Progress
 
 R = TypeVar("R")
@@ -33,7 +34,8 @@ _log = logging.getLogger(__name__)
 
 
 def _log_failure(error: BaseException) -> None:
-    _log.error("background work failed", exc_info=error)
+    # Scrubbed like every logged error (never exc_info: its message may name a patient).
+    _log.error("background work failed\n%s", describe_exception(error))
 
 
 # Where an operation without its own failure callback reports (set by ui.error_report).

@@ -195,6 +195,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_CANCELLED
     except KeyboardInterrupt:
         return EXIT_CANCELLED
+    except Exception as exc:  # never a raw traceback: it could carry patient data
+        from inspector_app.privacy import scrubbed_message
+
+        message = " ".join(scrubbed_message(exc).split())
+        print(
+            _("Unexpected error ({kind}): {message}").format(
+                kind=type(exc).__name__, message=message or "-"
+            ),
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
 
 
 if __name__ == "__main__":

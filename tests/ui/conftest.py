@@ -2,7 +2,10 @@
 
 ``QT_QPA_PLATFORM`` is set before any QApplication exists so the suite runs without a
 screen. Every test gets its own QSettings folder, and an autouse fixture fails a test that
-leaves thread-pool work, or a connection probe, running when it ends (after napari).
+leaves thread-pool work, or a connection probe, running when it ends (after napari). A Qt
+warning during a test (its set-up and body) fails it: the marker is added here, not as the
+``qt_log_level_fail`` ini option, because the core environment has no pytest-qt and
+``--strict-config`` would reject the unknown option there.
 """
 
 from __future__ import annotations
@@ -29,6 +32,23 @@ from ui.workers import TaskManager
 
 QCoreApplication.setOrganizationName(ORGANISATION)
 QCoreApplication.setApplicationName(APPLICATION)
+
+
+UI_TESTS = Path(__file__).resolve().parent
+# The offscreen platform's QPlatformWindow stubs warn when the application does what a real
+# desktop supports (raise the login window; a shown dialog's layout sets its minimum size).
+OFFSCREEN_NOISE = (
+    r"^This plugin does not support raise\(\)$",
+    r"^This plugin does not support propagateSizeHints\(\)$",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Make Qt warnings (and worse) fail every test under tests/ui."""
+    for item in items:
+        if item.path.is_relative_to(UI_TESTS):
+            item.add_marker(pytest.mark.qt_log_level_fail("WARNING"))
+            item.add_marker(pytest.mark.qt_log_ignore(*OFFSCREEN_NOISE))
 
 
 def leaked_work() -> list[str]:

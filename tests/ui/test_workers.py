@@ -140,11 +140,21 @@ def test_writes_never_overlap(qtbot: QtBot, tasks: TaskManager) -> None:
 
 
 def test_reads_run_in_parallel(qtbot: QtBot, tasks: TaskManager) -> None:
+    # Both reads must be inside the barrier at once; on a serial pool the first one times
+    # out with BrokenBarrierError (recorded below, not left to the default handler).
     barrier = threading.Barrier(2, timeout=5)
+    successes: list[object] = []
+    failures: list[BaseException] = []
     operations = [
-        Operation(lambda _progress: barrier.wait()).run_in_background(tasks) for _ in range(2)
+        Operation(lambda _progress: barrier.wait())
+        .success(successes.append)
+        .failure(failures.append)
+        .run_in_background(tasks)
+        for _ in range(2)
     ]
-    qtbot.waitUntil(lambda: all(op.finished for op in operations), timeout=5000)
+    qtbot.waitUntil(lambda: all(op.finished for op in operations), timeout=10_000)
+    assert failures == []
+    assert sorted(successes) == [0, 1]  # Barrier.wait() returns a distinct index per thread
 
 
 def test_quiet_work_is_announced_for_the_status_bar(qtbot: QtBot, tasks: TaskManager) -> None:
