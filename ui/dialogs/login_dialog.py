@@ -175,8 +175,8 @@ class LoginDialog(QDialog):
         self.remember.setText(_("Remember for this session"))
         self.remember.setToolTip(
             _(
-                "Keep the unlocked key in the system keyring until you lock the profile or "
-                "log out of the computer, so the next start needs no password."
+                "Keep the unlocked key in the system keyring, so starting again needs no "
+                "password until you lock the profile, restart the computer, or 12 hours pass."
             )
         )
         self.unlock_button.setText(_("Unlock"))
