@@ -34,19 +34,33 @@ def line_progress(*, quiet: bool) -> Progress:
     return Progress(callback=show, min_interval=LINE_INTERVAL_SECONDS)
 
 
+def refuse_bad_arguments(*, claims: int, seed: int) -> bool:
+    """Print a translated error and return True when the generator cannot honour these."""
+    from inspector_app.demo.plan import MAX_CLAIMS, MIN_CLAIMS
+
+    if not MIN_CLAIMS <= claims <= MAX_CLAIMS:
+        print(
+            _("Error: the number of claims must be between {low:,} and {high:,}.").format(
+                low=MIN_CLAIMS, high=MAX_CLAIMS
+            ),
+            file=sys.stderr,
+        )
+        return True
+    if seed < 0:
+        print(_("Error: the seed must not be negative."), file=sys.stderr)
+        return True
+    return False
+
+
 def run_demo_claims(args: argparse.Namespace) -> int:
     """Unlock the profile and load ``args.claims`` demo claims as one new batch."""
     from inspector_app.cli.main import EXIT_FAILED, EXIT_OK, EXIT_USAGE
     from inspector_app.demo import MissingInstitutionError, load_demo_settlement
     from inspector_app.demo.places import INSPECTED_HOSPITAL
-    from inspector_app.demo.plan import check_arguments
     from inspector_app.demo.summary import settlement_lines
     from inspector_app.profiles import unlock_profile
 
-    try:
-        check_arguments(claims=args.claims, seed=args.seed)
-    except ValueError as exc:
-        print(_("Error: {message}").format(message=exc), file=sys.stderr)
+    if refuse_bad_arguments(claims=args.claims, seed=args.seed):
         return EXIT_USAGE
     password = read_password(_("Password for {profile}: ").format(profile=args.profile))
     profile = unlock_profile(path=args.profile, password=password)
@@ -59,7 +73,10 @@ def run_demo_claims(args: argparse.Namespace) -> int:
             progress=line_progress(quiet=args.quiet),
         )
     except MissingInstitutionError as exc:
-        message = _("The profile has no institution with code {code}; create it with 'demo'.")
+        message = _(
+            "The profile has no institution with code {code}; use a profile made by "
+            "'inspector demo'."
+        )
         print(_("Error: {message}").format(message=message.format(code=exc)), file=sys.stderr)
         return EXIT_FAILED
     finally:

@@ -34,21 +34,12 @@ def _password(args: argparse.Namespace) -> str:
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
+    from inspector_app.cli.demo_commands import refuse_bad_arguments
     from inspector_app.demo import DEMO_USER, build_demo
-    from inspector_app.demo.plan import MAX_CLAIMS, MIN_CLAIMS
     from inspector_app.profiles import create_profile
 
     # Refuse bad arguments before a profile folder is created for them.
-    if not MIN_CLAIMS <= args.claims <= MAX_CLAIMS:
-        print(
-            _("Error: the number of claims must be between {low:,} and {high:,}.").format(
-                low=MIN_CLAIMS, high=MAX_CLAIMS
-            ),
-            file=sys.stderr,
-        )
-        return EXIT_USAGE
-    if args.seed < 0:
-        print(_("Error: the seed must not be negative."), file=sys.stderr)
+    if refuse_bad_arguments(claims=args.claims, seed=args.seed):
         return EXIT_USAGE
     password = _password(args)
     profile = create_profile(
@@ -90,10 +81,11 @@ def _cmd_profile_create(args: argparse.Namespace) -> int:
 
 def _cmd_profile_show(args: argparse.Namespace) -> int:
     from inspector_app.profiles import read_profile_info
+    from inspector_app.vocabulary import user_role_label
 
     info = read_profile_info(args.profile)
     print(_("Profile: {name} ({username})").format(name=info.display_name, username=info.username))
-    print(_("Role: {role}").format(role=info.role.value))
+    print(_("Role: {role}").format(role=user_role_label(info.role)))
     print(_("Created: {when}").format(when=info.created_at.isoformat(timespec="seconds")))
     print(_("Database: {path}").format(path=info.database_path))
     return EXIT_OK
