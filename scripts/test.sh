@@ -16,7 +16,7 @@ step "import contracts"
 .venv/bin/lint-imports --no-cache
 step "core tests without PySide6"
 .venv-core/bin/python -m pytest tests/unit -q -p no:cacheprovider
-step "full suite"
-.venv/bin/python -m pytest -q -p no:cacheprovider
 step "benchmarks, smoke size (full figures: make bench, docs/benchmarks.md)"
 .venv/bin/python -m bench.run --smoke
+step "full suite"
+.venv/bin/python -m pytest -q -p no:cacheprovider
