@@ -33,7 +33,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--lang",
         choices=[language.code for language in i18n.LANGUAGES],
-        help=_("language of the user interface (default: the saved choice, else zh_CN)"),
+        help=_(
+            "language of the user interface for this run (default: the saved choice, else zh_CN)"
+        ),
     )
     return parser
 
@@ -80,9 +82,8 @@ def _run(args: argparse.Namespace) -> int:
     error_report.setup_logging()
     error_report.install()
     machine = MachineSettings()
-    language = apply_language(args.lang or machine.get(settings.LANGUAGE))
-    if args.lang:
-        machine.set(settings.LANGUAGE, language)
+    # --lang applies to this run only; the saved choice changes in Settings.
+    apply_language(args.lang or machine.get(settings.LANGUAGE))
     app.setApplicationDisplayName(_("Fund Inspector"))
     apply_style(app)
     tasks = TaskManager()
