@@ -45,7 +45,7 @@ COLUMNS: list[Column[TaskRow]] = [
         lambda: _("Title"), lambda r: r.title, width=160, max_width=340, tooltip=lambda r: r.title
     ),
     Column(lambda: _("Type"), lambda r: task_type_label(r.task_type), width=80, max_width=170),
-    Column(lambda: _("Origin"), lambda r: task_origin_label(r.origin), width=80, max_width=170),
+    Column(lambda: _("Origin"), lambda r: task_origin_label(r.origin), width=96, max_width=170),
     Column(
         lambda: _("Institution"),
         institution_text,
@@ -59,6 +59,7 @@ COLUMNS: list[Column[TaskRow]] = [
         lambda: _("Status"),
         lambda r: task_status_label(r.status),
         sort_key=lambda r: list(TaskStatus).index(r.status),
+        width=96,  # the longest status (现场检查中 / Drafting) stays readable when space is short
     ),
     Column(lambda: _("Team leader"), lambda r: r.leader_name or "", max_width=140),
 ]
