@@ -99,7 +99,14 @@ def read_profile_info(path: Path) -> ProfileInfo:
         ProfileNotFoundError: no profile there.
         ProfileDamagedError: the file exists but is not a valid profile description.
     """
-    data = _read_profile_json(path)
+    return _info_from_json(path, _read_profile_json(path))
+
+
+def _damaged_description(path: Path) -> ProfileDamagedError:
+    return ProfileDamagedError(_("The profile description in {path} is damaged.").format(path=path))
+
+
+def _info_from_json(path: Path, data: dict[str, Any]) -> ProfileInfo:
     try:
         return ProfileInfo(
             path=path,
@@ -110,9 +117,7 @@ def read_profile_info(path: Path) -> ProfileInfo:
             created_at=datetime.fromisoformat(data["created_at"]),
         )
     except (KeyError, ValueError, TypeError) as exc:
-        raise ProfileDamagedError(
-            _("The profile description in {path} is damaged.").format(path=path)
-        ) from exc
+        raise _damaged_description(path) from exc
 
 
 def _read_profile_json(path: Path) -> dict[str, Any]:
@@ -122,9 +127,7 @@ def _read_profile_json(path: Path) -> dict[str, Any]:
     try:
         data = json.loads(file.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise ProfileDamagedError(
-            _("The profile description in {path} is damaged.").format(path=path)
-        ) from exc
+        raise _damaged_description(path) from exc
     if not isinstance(data, dict) or data.get("format") != PROFILE_FORMAT:
         raise ProfileDamagedError(
             _("The profile in {path} was made by an unknown version.").format(path=path)
@@ -323,13 +326,11 @@ def unlock_profile(*, path: Path, password: str, remember: bool = False) -> Open
         ProfileNotFoundError, ProfileDamagedError: see their docs.
     """
     data = _read_profile_json(path)
-    info = read_profile_info(path)
+    info = _info_from_json(path, data)
     try:
         wrapped = WrappedKey.from_json(data["database_key"])
     except (KeyError, ValueError, TypeError) as exc:
-        raise ProfileDamagedError(
-            _("The profile description in {path} is damaged.").format(path=path)
-        ) from exc
+        raise _damaged_description(path) from exc
     try:
         key = unwrap_key(wrapped, password, associated_data=info.profile_id.encode())
     except WrongPasswordError as exc:
