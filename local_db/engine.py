@@ -41,19 +41,15 @@ def _key_pragma(key: bytes) -> str:
     return f"PRAGMA key = \"x'{key.hex()}'\""
 
 
-def connect_raw(path: Path, key: bytes) -> Any:
-    """A plain DB-API connection to the encrypted file, for bulk paths that skip the ORM.
+def _apply_key(cursor: Any, key: bytes) -> None:
+    """Key the connection and read the schema, so a wrong key fails here and not later.
 
-    Raises:
-        DatabaseUnreadableError: the key does not open the file.
+    Raises the driver's DatabaseError ("file is not a database") when the key is wrong.
     """
-    connection = sqlcipher3.dbapi2.connect(str(path), isolation_level=None)
-    try:
-        _prepare(connection, key)
-    except Exception:
-        connection.close()
-        raise
-    return connection
+    # Wrong keys are reported by our own errors; SQLCipher's stderr log is only noise.
+    cursor.execute("PRAGMA cipher_log_level = NONE")
+    cursor.execute(_key_pragma(key))
+    cursor.execute("SELECT count(*) FROM sqlite_master").fetchone()
 
 
 def verify_key(path: Path, key: bytes) -> None:
@@ -72,10 +68,7 @@ def verify_key(path: Path, key: bytes) -> None:
     except sqlcipher3.dbapi2.Error as exc:
         raise DatabaseUnreadableError(str(exc)) from exc
     try:
-        cursor = connection.cursor()
-        cursor.execute("PRAGMA cipher_log_level = NONE")
-        cursor.execute(_key_pragma(key))
-        cursor.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        _apply_key(connection.cursor(), key)
     except sqlcipher3.dbapi2.DatabaseError as exc:
         if "not a database" in str(exc):
             raise DatabaseUnreadableError(str(exc)) from exc
@@ -87,11 +80,7 @@ def verify_key(path: Path, key: bytes) -> None:
 def _prepare(connection: Any, key: bytes) -> None:
     cursor = connection.cursor()
     try:
-        # Wrong keys are reported by our own errors; SQLCipher's stderr log is only noise.
-        cursor.execute("PRAGMA cipher_log_level = NONE")
-        cursor.execute(_key_pragma(key))
-        cursor.execute("SELECT count(*) FROM sqlite_master")
-        cursor.fetchone()
+        _apply_key(cursor, key)
     except sqlcipher3.dbapi2.DatabaseError as exc:
         raise DatabaseUnreadableError(str(exc)) from exc
     # FULL: an inspector's committed work survives a power cut, not only a process kill.

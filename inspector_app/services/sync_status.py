@@ -50,27 +50,28 @@ class SyncOverview:
     latest: list[PendingChange]
 
 
+# Outbox rows not yet acknowledged by the server; both queries below count the same thing.
+_PENDING = OutboxEntry.pushed_at.is_(None)
+
+
 def pending_change_count(*, profile: OpenProfile) -> int:
     """Number of local changes not yet pushed to the server."""
     with profile.read_session() as session:
-        count = session.scalar(
-            select(func.count()).select_from(OutboxEntry).where(OutboxEntry.pushed_at.is_(None))
-        )
+        count = session.scalar(select(func.count()).select_from(OutboxEntry).where(_PENDING))
     return int(count or 0)
 
 
 def sync_overview(*, profile: OpenProfile, latest: int = LATEST_LIMIT) -> SyncOverview:
     """Server address, pending changes by kind of record, and the ``latest`` newest ones."""
-    pending = OutboxEntry.pushed_at.is_(None)
     with profile.read_session() as session:
         groups = session.execute(
             select(OutboxEntry.entity, func.count())
-            .where(pending)
+            .where(_PENDING)
             .group_by(OutboxEntry.entity)
             .order_by(func.count().desc(), OutboxEntry.entity)
         ).all()
         changes = session.scalars(
-            select(OutboxEntry).where(pending).order_by(OutboxEntry.seq.desc()).limit(latest)
+            select(OutboxEntry).where(_PENDING).order_by(OutboxEntry.seq.desc()).limit(latest)
         ).all()
         latest_rows = [
             PendingChange(

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from inspector_app.profiles import OpenProfile
-from local_db.engine import DatabaseUnreadableError, connect_raw
+from local_db.engine import DatabaseUnreadableError, create_profile_engine, verify_key
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 
@@ -48,7 +48,11 @@ def test_a_random_key_is_refused_without_changing_the_file(profile: OpenProfile)
     path = profile.info.database_path
     before = path.read_bytes()
     with pytest.raises(DatabaseUnreadableError):
-        connect_raw(path, os.urandom(32))
+        verify_key(path, os.urandom(32))
+    engine = create_profile_engine(path, os.urandom(32))
+    with pytest.raises(DatabaseUnreadableError):
+        engine.connect()
+    engine.dispose()
     assert path.read_bytes() == before
 
 
@@ -79,7 +83,6 @@ def test_a_wrong_key_leaves_a_crash_left_wal_untouched(
     profile: OpenProfile, tmp_path: Path
 ) -> None:
     """After a kill -9 the WAL still holds committed pages; a wrong key must not fold them in."""
-    from local_db.engine import verify_key
     from local_db.models import Region
 
     with profile.session() as session:
