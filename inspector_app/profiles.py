@@ -192,8 +192,12 @@ class OpenProfile:
         entity: str = "",
         entity_id: str = "",
         detail: str = "",
+        case_id: str | None = None,
     ) -> None:
-        """Append to the audit log (ids and actions only, never patient data)."""
+        """Append to the audit log (ids and actions only, never patient data).
+
+        ``case_id`` files the entry under a case, so the case's history shows it.
+        """
         session.add(
             AuditLogEntry(
                 actor=self.actor,
@@ -201,6 +205,7 @@ class OpenProfile:
                 entity=entity,
                 entity_id=entity_id,
                 detail=detail,
+                case_id=case_id,
             )
         )
 

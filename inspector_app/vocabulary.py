@@ -12,9 +12,13 @@ from inspector_app.i18n import pgettext
 from local_db.enums import (
     CaseStatus,
     ChecklistAnswer,
+    CustodyEventKind,
+    FindingStatus,
+    Handling,
     InstitutionKind,
     InstitutionLevel,
     OutboxOperation,
+    RectificationStatus,
     TaskOrigin,
     TaskStatus,
     TaskType,
@@ -129,14 +133,44 @@ def outbox_operation_label(value: OutboxOperation) -> str:
 
 def finding_status_label(code: str) -> str:
     """Status of a finding; codes not known here are shown as stored."""
-    labels = {
-        "draft": pgettext("finding status", "Draft"),
-        "confirmed": pgettext("finding status", "Confirmed"),
-        "disputed": pgettext("finding status", "Disputed"),
-        "withdrawn": pgettext("finding status", "Withdrawn"),
-        "data_quality": pgettext("finding status", "Data quality, not a violation"),
+    labels: dict[str, str] = {
+        FindingStatus.DRAFT: pgettext("finding status", "Draft"),
+        FindingStatus.CONFIRMED: pgettext("finding status", "Confirmed"),
+        FindingStatus.DISPUTED: pgettext("finding status", "Disputed"),
+        FindingStatus.WITHDRAWN: pgettext("finding status", "Withdrawn"),
     }
     return labels.get(code, code)
+
+
+def handling_label(value: Handling) -> str:
+    """A proposed way to handle a finding."""
+    return {
+        Handling.RECOVERY: pgettext("handling", "Recover the loss"),
+        Handling.PENALTY: pgettext("handling", "Administrative penalty"),
+        Handling.SUSPENSION: pgettext("handling", "Suspend the service agreement"),
+        Handling.REFERRAL_HEALTH: pgettext("handling", "Refer to the health commission"),
+        Handling.REFERRAL_MARKET: pgettext("handling", "Refer to market regulation"),
+        Handling.REFERRAL_POLICE: pgettext("handling", "Refer to public security"),
+        Handling.DOCTOR_POINTS: pgettext("handling", "Deduct insurance doctor points"),
+    }[value]
+
+
+def rectification_status_label(value: RectificationStatus) -> str:
+    """Outcome of a follow-up check on an earlier finding."""
+    return {
+        RectificationStatus.NOT_CHECKED: pgettext("rectification", "Not checked yet"),
+        RectificationStatus.RECTIFIED: pgettext("rectification", "Rectified"),
+        RectificationStatus.PARTLY_RECTIFIED: pgettext("rectification", "Partly rectified"),
+        RectificationStatus.NOT_RECTIFIED: pgettext("rectification", "Not rectified"),
+    }[value]
+
+
+def custody_event_label(value: CustodyEventKind) -> str:
+    """An entry in the evidence chain of custody."""
+    return {
+        CustodyEventKind.RECORDED: pgettext("custody", "Recorded"),
+        CustodyEventKind.WITHDRAWN: pgettext("custody", "Withdrawn"),
+    }[value]
 
 
 def sync_entity_label(entity: str) -> str:

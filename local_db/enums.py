@@ -99,6 +99,54 @@ class EvidenceKind(StrEnum):
     SIGNATURE = "signature"
 
 
+class FindingStatus(StrEnum):
+    """Where a finding stands: drafted, confirmed, disputed by the institution, or withdrawn."""
+
+    DRAFT = "draft"
+    CONFIRMED = "confirmed"
+    DISPUTED = "disputed"
+    WITHDRAWN = "withdrawn"
+
+
+class Handling(StrEnum):
+    """A proposed way to handle a finding (a finding may propose several)."""
+
+    RECOVERY = "recovery"
+    PENALTY = "penalty"
+    SUSPENSION = "suspension"
+    REFERRAL_HEALTH = "referral_health"
+    REFERRAL_MARKET = "referral_market"
+    REFERRAL_POLICE = "referral_police"
+    DOCTOR_POINTS = "doctor_points"
+
+
+class LinkKind(StrEnum):
+    """What a case link points at (or from)."""
+
+    CHECKLIST_ITEM = "checklist_item"
+    FINDING = "finding"
+    EVIDENCE = "evidence"
+    CLAIM = "claim"
+    INTERVIEW = "interview"
+    RECTIFICATION = "rectification"
+
+
+class CustodyEventKind(StrEnum):
+    """An entry in a case's evidence chain of custody."""
+
+    RECORDED = "recorded"
+    WITHDRAWN = "withdrawn"
+
+
+class RectificationStatus(StrEnum):
+    """Outcome of a follow-up check (回头看) on one earlier finding."""
+
+    NOT_CHECKED = "not_checked"
+    RECTIFIED = "rectified"
+    PARTLY_RECTIFIED = "partly_rectified"
+    NOT_RECTIFIED = "not_rectified"
+
+
 class UserRole(StrEnum):
     """Role of the person who owns a profile."""
 

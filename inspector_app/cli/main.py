@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from inspector_app import i18n
+from inspector_app.cli import checklist_commands, evidence_commands, task_commands
 from inspector_app.cli.demo_commands import add_demo_claims_parser
 from inspector_app.cli.password import NoPasswordError, read_password
 from inspector_app.cli.progress_line import stderr_progress
@@ -147,6 +148,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     verify.add_argument("--profile", type=Path, required=True)
     verify.set_defaults(handler=_cmd_profile_verify)
+    for module in (task_commands, checklist_commands, evidence_commands):
+        module.add_parsers(commands)
     return parser
 
 

@@ -73,7 +73,7 @@ def load_demo_settlement(
             raise MissingInstitutionError(institution_code)
         case_id = session.scalar(
             select(CaseFile.id)
-            .join(InspectionTask)
+            .join(InspectionTask, CaseFile.task_id == InspectionTask.id)
             .where(InspectionTask.institution_id == institution.id)
         )
     progress.start(_("Planning synthetic settlement data"))

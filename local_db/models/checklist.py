@@ -48,3 +48,36 @@ class ChecklistResponse(SyncedMixin, Base):
     item_code: Mapped[str] = mapped_column(String(32))
     answer: Mapped[ChecklistAnswer] = mapped_column(enum_type(ChecklistAnswer))
     note: Mapped[str] = mapped_column(Text, default="")
+
+
+class CaseChecklist(SyncedMixin, Base):
+    """A checklist template version a case is pinned to.
+
+    A case keeps the version it started with; moving it to a newer one is an explicit act
+    recorded in :class:`ChecklistMigration`.
+    """
+
+    __tablename__ = "case_checklist"
+    __sync_entity__ = "case_checklist"
+    __table_args__ = (UniqueConstraint("case_id", "template_code"),)
+
+    case_id: Mapped[str] = mapped_column(ForeignKey("case_file.id"), index=True)
+    template_code: Mapped[str] = mapped_column(String(64))
+    template_version: Mapped[str] = mapped_column(String(16))
+    template_sha256: Mapped[str] = mapped_column(String(64))
+
+
+class ChecklistMigration(SyncedMixin, Base):
+    """The record of moving a case's checklist from one template version to another.
+
+    ``changes`` is JSON: the items added, removed and changed, and the answers carried over.
+    """
+
+    __tablename__ = "checklist_migration"
+    __sync_entity__ = "checklist_migration"
+
+    case_id: Mapped[str] = mapped_column(ForeignKey("case_file.id"), index=True)
+    template_code: Mapped[str] = mapped_column(String(64))
+    from_version: Mapped[str] = mapped_column(String(16))
+    to_version: Mapped[str] = mapped_column(String(16))
+    changes: Mapped[str] = mapped_column(Text)

@@ -18,7 +18,10 @@ class InspectionTask(SyncedMixin, Base):
     """An assignment to inspect one institution (or, while sealed, one region on one date).
 
     ``institution_id`` is empty for a sealed flying inspection until the team leader opens
-    it on site; the sealed part then lives only in ``sealed_payload`` (encrypted).
+    it on site; the sealed part (institution record and leads) then lives only in
+    ``sealed_payload``, encrypted under a task key that ``seal_envelope`` wraps under the
+    opening code (see docs/sealed-tasks.md). A whistleblower's identity is never stored here:
+    ``leads`` holds what to look at, not who said it.
     """
 
     __tablename__ = "inspection_task"
@@ -39,6 +42,12 @@ class InspectionTask(SyncedMixin, Base):
     sealed_payload: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)
     opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
     opened_by: Mapped[str | None] = mapped_column(String(64), default=None)
+    seal_envelope: Mapped[str | None] = mapped_column(Text, default=None)
+    opened_location: Mapped[str] = mapped_column(Text, default="")
+    leads: Mapped[str] = mapped_column(Text, default="")
+    follows_case_id: Mapped[str | None] = mapped_column(
+        ForeignKey("case_file.id", use_alter=True), default=None, index=True
+    )
     notes: Mapped[str] = mapped_column(Text, default="")
 
     institution: Mapped[Institution | None] = relationship()
@@ -73,4 +82,23 @@ class CaseFile(SyncedMixin, Base):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
     summary: Mapped[str] = mapped_column(Text, default="")
 
-    task: Mapped[InspectionTask] = relationship()
+    task: Mapped[InspectionTask] = relationship(foreign_keys=[task_id])
+
+
+class ArrivalRecord(SyncedMixin, Base):
+    """The team's arrival on site: when, who of the team, who of the institution, what shown.
+
+    The JSON columns hold small lists (inspector ids; ``{"name", "position"}`` objects;
+    document descriptions) that are edited together, so one field each is the right grain.
+    """
+
+    __tablename__ = "arrival_record"
+    __sync_entity__ = "arrival_record"
+
+    case_id: Mapped[str] = mapped_column(ForeignKey("case_file.id"), unique=True)
+    arrived_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    location: Mapped[str] = mapped_column(String(256), default="")
+    team_present: Mapped[str] = mapped_column(Text, default="[]")
+    representatives: Mapped[str] = mapped_column(Text, default="[]")
+    documents_shown: Mapped[str] = mapped_column(Text, default="[]")
+    notes: Mapped[str] = mapped_column(Text, default="")

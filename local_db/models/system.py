@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from local_db.base import Base
+from local_db.base import Base, SyncedMixin
 from local_db.enums import OutboxOperation, UserRole
 from local_db.ids import new_id
 from local_db.models._columns import enum_type
@@ -51,6 +51,7 @@ class AuditLogEntry(Base):
     action: Mapped[str] = mapped_column(String(64))
     entity: Mapped[str] = mapped_column(String(64), default="")
     entity_id: Mapped[str] = mapped_column(String(64), default="")
+    case_id: Mapped[str | None] = mapped_column(String(36), default=None, index=True)
     detail: Mapped[str] = mapped_column(Text, default="")
 
 
@@ -73,3 +74,27 @@ class OutboxEntry(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
     created_by: Mapped[str] = mapped_column(String(64))
     pushed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None, index=True)
+
+
+class Device(SyncedMixin, Base):
+    """A laptop's public signing key: reviewers check evidence signatures against it.
+
+    ``id`` is the device id that evidence and custody events carry.
+    """
+
+    __tablename__ = "device"
+    __sync_entity__ = "device"
+
+    label: Mapped[str] = mapped_column(String(128), default="")
+    public_key: Mapped[str] = mapped_column(String(128))
+    algorithm: Mapped[str] = mapped_column(String(16), default="ed25519")
+
+
+class DeviceSecret(Base):
+    """This installation's private signing key; lives only in the encrypted local database."""
+
+    __tablename__ = "device_secret"
+
+    device_id: Mapped[str] = mapped_column(ForeignKey("device.id"), primary_key=True)
+    private_key: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)

@@ -1,7 +1,9 @@
-"""当前检查 Current inspection: the chosen task's institution, team, case file and findings.
+"""当前检查 Current inspection: the chosen task, its case file and the work done on site.
 
-Everything is read in one background call (``inspection_overview``) and rendered from the
-returned dataclass, so a language switch simply renders the same data again.
+The overview tab (institution, team, case, findings, interviews) is read in one background
+call (``inspection_overview``) and rendered from the returned dataclass, so a language switch
+simply renders the same data again. The other tabs (``ui.inspection``) each load their own
+part of the case; a change in one marks the others stale.
 """
 
 from __future__ import annotations
@@ -9,7 +11,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtWidgets import QGridLayout, QLabel, QScrollArea, QStackedWidget, QWidget
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QLabel,
+    QScrollArea,
+    QStackedWidget,
+    QTabWidget,
+    QWidget,
+)
 
 from inspector_app.i18n import _, ngettext, pgettext
 from inspector_app.vocabulary import (
@@ -26,6 +35,14 @@ from inspector_app.vocabulary import (
 from local_db.enums import ChecklistAnswer
 from ui import formatting
 from ui.context import ShellContext
+from ui.inspection.case_tab import CaseTab
+from ui.inspection.checklist_tab import ChecklistTab
+from ui.inspection.evidence_tab import EvidenceTab
+from ui.inspection.findings_tab import FindingsTab
+from ui.inspection.followup_tab import FollowUpTab
+from ui.inspection.history_tab import HistoryTab
+from ui.inspection.interviews_tab import InterviewsTab
+from ui.inspection.task_actions import TaskActionsBar
 from ui.pages.base_page import BasePage
 from ui.widgets.card import CardWidget, FactsWidget
 from ui.widgets.data_table import RIGHT, Column, DataTableWidget
@@ -119,9 +136,27 @@ class InspectionPage(BasePage):
         self.scroll_area.setWidgetResizable(True)
         self.scroll_area.setFrameShape(QScrollArea.Shape.NoFrame)
         self.scroll_area.setWidget(details)
+        self.actions_bar = TaskActionsBar(context, self)
+        self.header_actions.addWidget(self.actions_bar)
+        self.actions_bar.changed.connect(self.reload)
+        self.tabs = QTabWidget(self)
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self.scroll_area, "")
+        self.case_tabs: list[CaseTab] = [
+            ChecklistTab(context, self.tabs),
+            EvidenceTab(context, self.tabs),
+            FindingsTab(context, self.tabs),
+            InterviewsTab(context, self.tabs),
+            FollowUpTab(context, self.tabs),
+            HistoryTab(context, self.tabs),
+        ]
+        for tab in self.case_tabs:
+            self.tabs.addTab(tab, "")
+            tab.changed.connect(self._case_changed)
+        self.tabs.currentChanged.connect(self._tab_shown)
         self.stack = QStackedWidget(self)
         self.stack.addWidget(self.empty)
-        self.stack.addWidget(self.scroll_area)
+        self.stack.addWidget(self.tabs)
         self.body.addWidget(self.stack)
         self.retranslate()
 
@@ -191,9 +226,34 @@ class InspectionPage(BasePage):
         self.retranslate()
 
     def show_overview(self, overview: InspectionOverview) -> None:
-        """Render ``overview`` (the service's result)."""
+        """Render ``overview`` (the service's result) and point the tabs at its case."""
         self.overview = overview
+        self.actions_bar.set_overview(overview)
+        case_id = overview.case.id if overview.case is not None else None
+        for tab in self.case_tabs:
+            tab.set_case(overview.task.id, case_id)
         self._render()
+
+    def _case_changed(self) -> None:
+        """A tab changed the case: the overview and the other tabs read it again."""
+        sender = self.sender()
+        for tab in self.case_tabs:
+            if tab is not sender:
+                tab.stale = True
+        self.reload()
+
+    def _tab_shown(self, index: int) -> None:
+        widget = self.tabs.widget(index)
+        if isinstance(widget, CaseTab):
+            widget.activate()
+
+    def show_tab(self, tab: type[CaseTab]) -> CaseTab:
+        """Bring the tab of class ``tab`` to the front (used by cross-tab actions)."""
+        for widget in self.case_tabs:
+            if isinstance(widget, tab):
+                self.tabs.setCurrentWidget(widget)
+                return widget
+        raise LookupError(tab.__name__)
 
     def retranslate(self) -> None:
         super().retranslate()
@@ -214,6 +274,11 @@ class InspectionPage(BasePage):
             widget.retranslate()
         for table in (self.team_table, self.findings_table, self.interviews_table):
             table.retranslate()
+        self.tabs.setTabText(0, _("Overview"))
+        for position, tab in enumerate(self.case_tabs, start=1):
+            tab.retranslate()
+            self.tabs.setTabText(position, tab.title())
+        self.actions_bar.retranslate()
         self._render()
 
     def _render(self) -> None:
@@ -222,7 +287,7 @@ class InspectionPage(BasePage):
             self.stack.setCurrentWidget(self.empty)
             self.summary_label.setText(_("No task chosen yet."))
             return
-        self.stack.setCurrentWidget(self.scroll_area)
+        self.stack.setCurrentWidget(self.tabs)
         task = overview.task
         self.title_label.setText(
             _("{number} · {title}").format(number=task.number, title=task.title)

@@ -1,0 +1,1 @@
+"""The tabs of the Current inspection page: checklist, evidence, findings, interviews, …"""

@@ -1,0 +1,126 @@
+"""The frame every tab of the Current inspection page shares.
+
+A tab shows one case of one task. Reads run on the worker pool (latest wins, like pages);
+writes run on the serialized DB worker, and a refusal the user can act on
+(:class:`~inspector_app.casework.access.NotAllowedError`, a validation error) is shown as a
+plain message, not as a crash report. After a successful write the tab emits ``changed`` so
+the page refreshes the others.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QMessageBox, QVBoxLayout, QWidget
+
+from inspector_app.progress import Progress
+from ui import error_report
+from ui.context import ShellContext
+from ui.workers import Operation
+
+R = TypeVar("R")
+
+# Errors whose message is written for the user: shown as is, without a crash report.
+USER_ERRORS: tuple[type[BaseException], ...] = (PermissionError, ValueError, LookupError)
+
+
+class CaseTab(QWidget):
+    """Base of the inspection tabs; subclasses implement ``title``, ``reload``, ``retranslate``."""
+
+    changed = Signal()
+
+    def __init__(self, context: ShellContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.case_id: str | None = None
+        self.task_id: str | None = None
+        self.stale = True
+        self._generation = 0
+        self.layout_ = QVBoxLayout(self)
+        self.layout_.setContentsMargins(0, 8, 0, 0)
+        self.layout_.setSpacing(8)
+
+    # ------------------------------------------------------------- subclass hooks
+
+    def title(self) -> str:
+        """The tab's label (translated)."""
+        raise NotImplementedError
+
+    def retranslate(self) -> None:
+        """Re-read every visible text."""
+
+    def reload(self) -> None:
+        """Read the tab's data again (in the background)."""
+
+    # --------------------------------------------------------------- life cycle
+
+    def set_case(self, task_id: str, case_id: str | None) -> None:
+        """Show ``case_id`` (None: the task has no case file yet) and mark the data stale."""
+        changed = (task_id, case_id) != (self.task_id, self.case_id)
+        self.task_id, self.case_id = task_id, case_id
+        self.stale = True
+        if changed or self.isVisible():
+            self.reload()
+
+    def activate(self) -> None:
+        """The tab became visible: load if stale."""
+        if self.stale:
+            self.reload()
+
+    def load(self, work: Callable[[], R], done: Callable[[R], None], *, label: str) -> None:
+        """Run a read on the pool and hand the result to ``done`` (latest call wins)."""
+        self._generation += 1
+        generation = self._generation
+        self.stale = False
+
+        def deliver(result: R) -> None:
+            if generation == self._generation:
+                done(result)
+
+        def fail(error: BaseException) -> None:
+            if generation == self._generation:
+                self.stale = True
+                self._report(error)
+
+        def run(_progress: Progress) -> R:
+            return work()
+
+        operation: Operation[Any] = Operation(run, label=label)
+        operation.success(deliver).failure(fail).quietly().owned_by(self).run_in_background(
+            self.context.tasks
+        )
+
+    def write(
+        self,
+        work: Callable[[], R],
+        done: Callable[[R], None] | None = None,
+        *,
+        label: str,
+        quiet: bool = True,
+    ) -> None:
+        """Run a change on the DB worker; on success call ``done`` and emit ``changed``."""
+
+        def deliver(result: R) -> None:
+            if done is not None:
+                done(result)
+            self.changed.emit()
+
+        def run(_progress: Progress) -> R:
+            return work()
+
+        operation: Operation[Any] = Operation(run, label=label)
+        operation.success(deliver).failure(self._report).owned_by(self)
+        if quiet:
+            operation.quietly()
+        else:
+            operation.with_dialog(self)
+        operation.run_in_background(self.context.tasks, writes=True)
+
+    def _report(self, error: BaseException) -> None:
+        if isinstance(error, USER_ERRORS):
+            error_report.log_error(error)
+            QMessageBox.warning(self, self.title(), str(error))
+            return
+        error_report.report(error)
