@@ -159,11 +159,33 @@ def _write_atomically(file: Path, text: str) -> None:
 class OpenProfile:
     """An unlocked profile: its engine and a way to open sessions that act as its user."""
 
-    def __init__(self, info: ProfileInfo, engine: Engine, user_id: str) -> None:
+    def __init__(self, info: ProfileInfo, engine: Engine, user_id: str, key: bytes) -> None:
         self.info = info
         self.engine = engine
         self.user_id = user_id
+        self._key = key
         self._sessions: sessionmaker[ProfileSession] = session_factory(engine)
+
+    def derive_key(self, purpose: str) -> bytes:
+        """A 256-bit key for one purpose (e.g. ``"evidence-blobs"``), derived from the DB key.
+
+        HKDF-SHA256 with the profile id as salt: files encrypted outside the database (evidence
+        originals) need no second secret, and no purpose's key reveals another's.
+        """
+        from cryptography.hazmat.primitives import hashes
+        from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+        return HKDF(
+            algorithm=hashes.SHA256(),
+            length=32,
+            salt=self.info.profile_id.encode(),
+            info=f"fund-inspector/{purpose}".encode(),
+        ).derive(self._key)
+
+    @property
+    def path(self) -> Path:
+        """The profile folder (0700): the database, and beside it the encrypted evidence store."""
+        return self.info.path
 
     @property
     def actor(self) -> str:
@@ -251,7 +273,7 @@ def _open_database(info: ProfileInfo, key: bytes) -> OpenProfile:
     except BaseException:
         engine.dispose()
         raise
-    return OpenProfile(info, engine, user_id)
+    return OpenProfile(info, engine, user_id, key)
 
 
 def create_profile(
