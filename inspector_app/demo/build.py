@@ -13,7 +13,7 @@ from inspector_app.demo.plan import check_arguments
 from inspector_app.demo.reference import add_reference_data
 from inspector_app.demo.settlement import load_demo_settlement
 from inspector_app.demo.summary import DemoSummary
-from inspector_app.demo.task_specs import TASKS
+from inspector_app.demo.task_specs import DEMO_OPENING_CODE, TASKS
 from inspector_app.i18n import _
 from inspector_app.profiles import OpenProfile
 from inspector_app.progress import Progress
@@ -55,4 +55,5 @@ def build_demo(
         findings=work.findings,
         user_name=reference.user_name,
         settlement=settlement,
+        opening_code=DEMO_OPENING_CODE,
     )

@@ -2,28 +2,46 @@
 
 Dates are relative to the day the demo is built, so the on-site inspection is always
 "now". Evidence items are left out on purpose: the evidence chain (hashes, signatures)
-must be produced by its own service, never faked here.
+must be produced by its own service, never faked here. The sealed flying inspection is
+sealed for real (its target never enters the register); each case file gets its arrival
+record and the first entries of its history.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, timezone
 
 from sqlalchemy.orm import Session
 
-from inspector_app.demo.places import COUNTIES
 from inspector_app.demo.reference import InspectorRef, ReferenceData
-from inspector_app.demo.task_specs import CHECKLISTS, TASKS, TaskSpec
-from local_db.enums import CaseStatus, ChecklistAnswer
+from inspector_app.demo.task_specs import (
+    CHECKLISTS,
+    DEMO_OPENING_CODE,
+    SEALED_LEADS,
+    SEALED_TARGET,
+    SEALED_TITLE,
+    TASKS,
+    TaskSpec,
+)
+from inspector_app.sealing.payload import seal_task_payload
+from inspector_app.security.key_wrap import KdfParams
+from inspector_app.services.arrival import ENFORCEMENT_IDS, INSPECTION_NOTICE
+from local_db.enums import CaseStatus, ChecklistAnswer, TaskStatus
+from local_db.ids import new_id
 from local_db.models import (
+    ArrivalRecord,
+    AuditLogEntry,
     CaseFile,
     ChecklistResponse,
     Finding,
     InspectionTask,
+    Institution,
     InterviewRecord,
     TeamMembership,
 )
+from local_db.outbox import ACTOR_KEY
 
 BEIJING = timezone(timedelta(hours=8))
 REGULATION = "《医疗保障基金使用监督管理条例》"
@@ -61,38 +79,63 @@ def _at(day: date, hour: int, minute: int = 0) -> datetime:
     return datetime.combine(day, time(hour, minute), tzinfo=BEIJING).astimezone(UTC)
 
 
+def _sealed_task(task: InspectionTask, kdf: KdfParams | None) -> None:
+    """Seal the demo target into ``task`` under :data:`DEMO_OPENING_CODE`."""
+    sealed = seal_task_payload(
+        task_id=task.id,
+        task_number=task.task_number,
+        payload={"institution": SEALED_TARGET, "leads": list(SEALED_LEADS), "title": SEALED_TITLE},
+        opening_code=DEMO_OPENING_CODE,
+        kdf=kdf,
+    )
+    task.sealed_payload, task.seal_envelope = sealed.payload, sealed.envelope
+
+
 def add_casework(
-    session: Session, reference: ReferenceData, *, today: date, interviewees: list[str]
+    session: Session,
+    reference: ReferenceData,
+    *,
+    today: date,
+    interviewees: list[str],
+    kdf: KdfParams | None = None,
 ) -> CaseworkCounts:
     """Add the tasks of :data:`TASKS` with their teams and case files.
 
     Args:
         interviewees: synthetic names, one per case file, for the interview records.
+        kdf: argon2id cost of the sealed task's opening code (tests pass a cheap one).
     """
     cases = findings = 0
+    case_ids: dict[int, str] = {}
     for number, spec in enumerate(TASKS, start=1):
         start = today + timedelta(days=spec.start)
         institution = reference.institutions[spec.institution] if spec.institution else None
         task = InspectionTask(
+            id=new_id(),  # known before the insert: the seal binds to it
             task_number=f"YBJC{today.year}{number:03d}",
             title=spec.title,
             task_type=spec.task_type,
             origin=spec.origin,
             status=spec.status,
-            region_code=institution.region_code if institution else COUNTIES[1][0],
+            region_code=institution.region_code if institution else SEALED_TARGET["region_code"],
             institution_id=institution.id if institution else None,
             planned_start=start,
             planned_end=start + timedelta(days=spec.days - 1),
             sealed=spec.sealed,
+            leads=json.dumps(list(spec.leads), ensure_ascii=False),
+            follows_case_id=case_ids[spec.follows] if spec.follows is not None else None,
             notes=spec.notes,
         )
+        if spec.sealed:
+            _sealed_task(task, kdf)
         session.add(task)
         session.flush()
+        team = [(_member(reference, who), role) for who, role in spec.team]
         session.add_all(
-            TeamMembership(task_id=task.id, inspector_id=_member(reference, who).id, role=role)
-            for who, role in spec.team
+            TeamMembership(task_id=task.id, inspector_id=member.id, role=role)
+            for member, role in team
         )
-        if spec.case is None:
+        if spec.case is None or institution is None:
             continue
         case = CaseFile(
             task_id=task.id,
@@ -106,11 +149,51 @@ def add_casework(
         )
         session.add(case)
         session.flush()
-        leader = _member(reference, spec.team[0][0]).name
-        _fill_case(session, case, spec, start=start, leader=leader, interviewee=interviewees[cases])
+        case_ids[number - 1] = case.id
+        leader = team[0][0].name
+        interviewee = interviewees[cases]
+        _fill_case(session, case, spec, start=start, leader=leader, interviewee=interviewee)
+        _arrival(
+            session, case, spec=spec, institution=institution, team=[m.id for m, _ in team],
+            representative=interviewee, start=start,
+        )  # fmt: skip
         cases += 1
         findings += len(spec.findings)
     return CaseworkCounts(tasks=len(TASKS), case_files=cases, findings=findings)
+
+
+def _arrival(
+    session: Session,
+    case: CaseFile,
+    *,
+    spec: TaskSpec,
+    institution: Institution,
+    team: list[str],
+    representative: str,
+    start: date,
+) -> None:
+    """The arrival record and the first history entries of a demo case."""
+    arrived = _at(start, 9, 0)
+    session.add(ArrivalRecord(
+        case_id=case.id, arrived_at=arrived, location=institution.address,
+        team_present=json.dumps(team),
+        representatives=json.dumps(
+            [{"name": representative, "position": spec.interviewee_role}], ensure_ascii=False
+        ),
+        documents_shown=json.dumps([ENFORCEMENT_IDS, INSPECTION_NOTICE]),
+    ))  # fmt: skip
+    actor = str(session.info.get(ACTOR_KEY, "demo"))
+    history = [
+        (arrived, "case.opened", case.case_number),
+        (arrived, "arrival.recorded", f"team={len(team)}; representatives=1"),
+        (arrived, "task.on_site", "assigned->on_site"),
+    ]
+    if spec.status in (TaskStatus.DRAFTING, TaskStatus.CLOSED):
+        history.append((_at(start + timedelta(days=spec.days - 1), 17), "task.drafting", ""))
+    session.add_all(
+        AuditLogEntry(at=at, actor=actor, action=action, case_id=case.id, detail=detail)
+        for at, action, detail in history
+    )
 
 
 def _fill_case(

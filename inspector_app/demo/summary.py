@@ -44,6 +44,7 @@ class DemoSummary:
     findings: int
     user_name: str
     settlement: SettlementSummary
+    opening_code: str = ""
 
     @property
     def claims(self) -> int:
@@ -72,5 +73,15 @@ class DemoSummary:
             ngettext("{n} case file", "{n} case files", self.case_files).format(n=self.case_files),
             ngettext("{n} finding", "{n} findings", self.findings).format(n=self.findings),
             _("Profile user {name} is on the inspector register").format(name=self.user_name),
+            *(
+                [
+                    _(
+                        "Opening code of the sealed flying inspection (demo only; real codes "
+                        "are handed to the team leader out of band): {code}"
+                    ).format(code=self.opening_code)
+                ]
+                if self.opening_code
+                else []
+            ),
             *settlement_lines(self.settlement),
         ]

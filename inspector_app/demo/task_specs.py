@@ -5,6 +5,10 @@ the register ("user" is the profile's own user, "pharmacy:1" the second pharmaci
 "expert:medical" the outside medical expert). Violation codes name the article and item of
 the regulation (``art38.1`` = Art. 38 item 1); ``data_quality`` is the "not a violation"
 outcome national screening found behind some anomalies.
+
+The sealed flying inspection carries a real sealed payload: its target (:data:`SEALED_TARGET`)
+is not in the demo's institution register, and :data:`DEMO_OPENING_CODE` (published in the
+README and the demo summary; never do this with a real task) opens it.
 """
 
 from __future__ import annotations
@@ -12,7 +16,34 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from inspector_app.demo.places import INSPECTED_HOSPITAL
-from local_db.enums import CaseStatus, TaskOrigin, TaskStatus, TaskType, TeamRole
+from local_db.enums import (
+    CaseStatus,
+    InstitutionKind,
+    InstitutionLevel,
+    TaskOrigin,
+    TaskStatus,
+    TaskType,
+    TeamRole,
+)
+
+# Opens the demo's sealed flying inspection (O reads as 0, so "DEMO-…" works too).
+DEMO_OPENING_CODE = "DEM0-F1YT-ASK2-026N"
+# The sealed task's target: deliberately absent from places.INSTITUTIONS (the register).
+SEALED_TARGET = {
+    "code": "H99012100013",
+    "name": "青禾县仁和康复医院",
+    "kind": InstitutionKind.HOSPITAL.value,
+    "level": InstitutionLevel.GRADE_1.value,
+    "region_code": "990121",
+    "address": "青禾县城关镇仁和路6号",
+    "legal_representative": "",
+    "phone": "",
+}
+SEALED_TITLE = "青禾县仁和康复医院医保基金使用飞行检查"
+SEALED_LEADS = (
+    "智能监控：夜间在院人数明显少于住院登记人数，疑似挂床住院。",
+    "康复理疗项目人均日计费次数为全市同级机构的3倍以上。",
+)
 
 
 @dataclass(frozen=True)
@@ -44,6 +75,8 @@ class TaskSpec:
     sealed: bool = False
     notes: str = ""
     team: tuple[tuple[str, TeamRole], ...] = field(default=())
+    leads: tuple[str, ...] = ()
+    follows: int | None = None  # index in TASKS of the earlier case a follow-up checks
 
 
 L, M, E = TeamRole.LEADER, TeamRole.MEMBER, TeamRole.EXPERT
@@ -78,7 +111,7 @@ TASKS: tuple[TaskSpec, ...] = (
         days=4,
         sealed=True,
         notes="检查对象由组长到达现场后开启。",
-        team=(("medical", L), ("user", M), ("finance", M)),
+        team=(("user", L), ("medical", M), ("finance", M)),
     ),
     TaskSpec(
         title="青禾县石桥镇卫生院日常巡查",
@@ -146,6 +179,7 @@ TASKS: tuple[TaskSpec, ...] = (
         interviewee_role="执业药师",
         notes="举报线索：收购参保人医保药品。",
         team=(("pharmacy", L), ("IT:1", M), ("expert:pharmacy", E)),
+        leads=("收购参保人医保药品后再次销售（药品回流）。", "核对追溯码重复结算记录。"),
     ),
     TaskSpec(
         title="望川县第二人民医院专家审查",
@@ -168,6 +202,18 @@ TASKS: tuple[TaskSpec, ...] = (
         ),
         interviewee_role="信息科科长",
         team=(("medical:2", L), ("expert:medical", E), ("finance:1", M)),
+    ),
+    TaskSpec(
+        title="青禾县百草堂药店整改情况回头看",
+        task_type=TaskType.ROUTINE,
+        origin=TaskOrigin.FOLLOW_UP,
+        status=TaskStatus.ASSIGNED,
+        institution="P99012100011",
+        start=3,
+        days=1,
+        notes="核查交叉检查发现问题的整改落实情况。",
+        team=(("user", L), ("pharmacy:1", M)),
+        follows=4,
     ),
 )
 

@@ -1,11 +1,14 @@
 """Everything the team needs at a glance about one inspection, gathered in one read.
 
 Counts are computed by the database (``GROUP BY``), never by loading rows: a case may hold
-hundreds of checklist answers. A sealed task reveals no institution until it is opened.
+hundreds of checklist answers. A sealed task reveals no institution and no leads until it is
+opened; the overview also says what the viewer may do (lead, record), so each surface shows
+only the actions that will be allowed.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -13,9 +16,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from inspector_app.profiles import OpenProfile
+from inspector_app.services.arrival import ArrivalSummary, arrival_summary
+from inspector_app.services.task_access import TaskNotFoundError, task_access
 from inspector_app.services.tasks import TaskRow, task_rows
 from local_db.enums import CaseStatus, ChecklistAnswer, InstitutionKind, InstitutionLevel, TeamRole
 from local_db.models import (
+    ArrivalRecord,
     CaseFile,
     ChecklistResponse,
     Finding,
@@ -26,9 +32,7 @@ from local_db.models import (
     TeamMembership,
 )
 
-
-class TaskNotFoundError(LookupError):
-    """No task with that id (deleted, or from another profile)."""
+__all__ = ["TaskNotFoundError", "inspection_overview"]
 
 
 @dataclass(frozen=True)
@@ -52,6 +56,7 @@ class TeamMember:
     role: TeamRole
     organisation: str
     specialty: str
+    inspector_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -100,14 +105,48 @@ class CaseSummary:
 
 
 @dataclass(frozen=True)
+class FollowedCase:
+    """The earlier case a follow-up check (回头看) follows."""
+
+    case_id: str
+    case_number: str
+    task_number: str
+    title: str
+    institution_name: str
+
+
+@dataclass(frozen=True)
+class OpeningRecord:
+    """Who opened a sealed task, when, and where the laptop or the team said it was."""
+
+    opened_at: datetime
+    opened_by: str
+    location: str
+    location_source: str
+
+
+@dataclass(frozen=True)
 class InspectionOverview:
-    """One task with its institution, team and case file."""
+    """One task with its institution, team and case file, and what the viewer may do."""
 
     task: TaskRow
     institution: InstitutionDetails | None
     team: list[TeamMember]
     case: CaseSummary | None
     notes: str
+    arrival: ArrivalSummary | None = None
+    viewer_role: TeamRole | None = None
+    viewer_is_leader: bool = False
+    viewer_can_record: bool = False
+    sealed_unopened: bool = False
+    follows: FollowedCase | None = None
+    leads: list[str] = field(default_factory=list)
+    opening: OpeningRecord | None = None
+
+    @property
+    def case_id(self) -> str | None:
+        """The case file's id, None before the case is opened."""
+        return self.case.id if self.case is not None else None
 
 
 def _team(session: Session, task_id: str) -> list[TeamMember]:
@@ -123,6 +162,7 @@ def _team(session: Session, task_id: str) -> list[TeamMember]:
             role=role,
             organisation=inspector.organisation,
             specialty=inspector.specialty,
+            inspector_id=inspector.id,
         )
         for role, inspector in rows
     ]
@@ -169,6 +209,55 @@ def _case(session: Session, task_id: str) -> CaseSummary | None:
     )
 
 
+def _leads(task: InspectionTask) -> list[str]:
+    try:
+        leads = json.loads(task.leads) if task.leads else []
+    except ValueError:
+        return [line for line in task.leads.splitlines() if line.strip()]
+    return [str(lead) for lead in leads] if isinstance(leads, list) else []
+
+
+def _followed(session: Session, case_id: str | None) -> FollowedCase | None:
+    if case_id is None:
+        return None
+    row = session.execute(
+        select(CaseFile, InspectionTask, Institution)
+        .join(InspectionTask, CaseFile.task_id == InspectionTask.id)
+        .outerjoin(Institution, InspectionTask.institution_id == Institution.id)
+        .where(CaseFile.id == case_id)
+    ).one_or_none()
+    if row is None:
+        return None
+    case, task, institution = row
+    return FollowedCase(
+        case_id=case.id,
+        case_number=case.case_number,
+        task_number=task.task_number,
+        title=task.title,
+        institution_name=institution.name if institution is not None else "",
+    )
+
+
+def _opening(task: InspectionTask) -> OpeningRecord | None:
+    if task.opened_at is None:
+        return None
+    try:
+        place = json.loads(task.opened_location or "{}")
+    except ValueError:
+        place = {}
+    if not isinstance(place, dict):
+        place = {}
+    text = str(place.get("text") or "")
+    if not text and place.get("lat") is not None and place.get("lon") is not None:
+        text = f"{float(place['lat']):.5f}, {float(place['lon']):.5f}"
+    return OpeningRecord(
+        opened_at=task.opened_at,
+        opened_by=task.opened_by or "",
+        location=text,
+        location_source=str(place.get("source") or "unknown"),
+    )
+
+
 def inspection_overview(*, profile: OpenProfile, task_id: str) -> InspectionOverview:
     """The task ``task_id`` with its institution, team, case, answers, findings, interviews.
 
@@ -194,10 +283,29 @@ def inspection_overview(*, profile: OpenProfile, task_id: str) -> InspectionOver
                     legal_representative=found.legal_representative,
                     phone=found.phone,
                 )
+        case = _case(session, task_id)
+        arrival = None
+        if case is not None:
+            record = session.scalars(
+                select(ArrivalRecord).where(
+                    ArrivalRecord.case_id == case.id, ArrivalRecord.deleted_at.is_(None)
+                )
+            ).one_or_none()
+            arrival = arrival_summary(record) if record is not None else None
+        access = task_access(session, profile, task_id)
+        sealed_unopened = task.sealed and task.opened_at is None
         return InspectionOverview(
             task=row,
             institution=institution,
             team=_team(session, task_id),
-            case=_case(session, task_id),
+            case=case,
             notes=task.notes,
+            arrival=arrival,
+            viewer_role=access.role,
+            viewer_is_leader=access.is_leader,
+            viewer_can_record=access.can_record,
+            sealed_unopened=sealed_unopened,
+            follows=_followed(session, task.follows_case_id),
+            leads=_leads(task) if access.sees_leads and not sealed_unopened else [],
+            opening=_opening(task),
         )

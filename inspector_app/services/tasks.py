@@ -95,3 +95,16 @@ def list_tasks(*, profile: OpenProfile) -> list[TaskRow]:
     """Every task not deleted, newest planned start first."""
     with profile.read_session() as session:
         return task_rows(session)
+
+
+def find_task(*, profile: OpenProfile, number: str) -> TaskRow | None:
+    """The task with task number ``number`` (as the organiser wrote it), if any."""
+    with profile.read_session() as session:
+        task_id = session.scalar(
+            select(InspectionTask.id).where(
+                InspectionTask.task_number == number.strip(), InspectionTask.deleted_at.is_(None)
+            )
+        )
+        if task_id is None:
+            return None
+        return task_rows(session, task_id=task_id)[0]

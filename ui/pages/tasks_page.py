@@ -2,7 +2,8 @@
 
 Double-click or Enter opens a task in the Current inspection page. A sealed flying
 inspection shows "sealed (opened on site)" where the institution would be: the target is
-not in the row at all until the team leader opens the task on site.
+not in the row at all until the team leader opens the task on site. "New task…" creates a
+task on this computer (team leaders, supervisors, administrators).
 """
 
 from __future__ import annotations
@@ -10,7 +11,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Signal
-from PySide6.QtWidgets import QComboBox, QLineEdit, QPushButton, QStackedWidget, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QLineEdit,
+    QPushButton,
+    QStackedWidget,
+    QWidget,
+)
 
 from inspector_app.i18n import _, ngettext
 from inspector_app.vocabulary import task_origin_label, task_status_label, task_type_label
@@ -118,7 +126,9 @@ class TasksPage(BasePage):
         self.search.setMinimumWidth(280)
         self.search.addAction(icon("search"), QLineEdit.ActionPosition.LeadingPosition)
         self.refresh_button = QPushButton(icon("refresh"), "", self)
-        for widget in (self.status_filter, self.search, self.refresh_button):
+        self.new_button = QPushButton(icon("tasks"), "", self)
+        self.new_dialog: QDialog | None = None
+        for widget in (self.status_filter, self.search, self.refresh_button, self.new_button):
             self.header_actions.addWidget(widget)
         self.filter_model = TaskFilterModel(self)
         self.table = DataTableWidget(COLUMNS, self, proxy=self.filter_model)
@@ -130,6 +140,7 @@ class TasksPage(BasePage):
         self.status_filter.currentIndexChanged.connect(self._apply_filter)
         self.search.textChanged.connect(self._apply_filter)
         self.refresh_button.clicked.connect(self.reload)
+        self.new_button.clicked.connect(self.new_task)
         self.table.row_activated.connect(lambda row: self.task_opened.emit(row.id))
         self.retranslate()
 
@@ -149,6 +160,8 @@ class TasksPage(BasePage):
         self.search.setPlaceholderText(_("Search number, title, institution, region, leader"))
         self.refresh_button.setText(_("Refresh"))
         self.refresh_button.setToolTip(_("Read the tasks again from the profile"))
+        self.new_button.setText(_("New task…"))
+        self.new_button.setToolTip(_("Create an inspection task on this computer"))
         self.empty.set_texts(
             _("No inspection tasks yet"),
             _(
@@ -158,6 +171,16 @@ class TasksPage(BasePage):
         )
         self.table.retranslate()
         self._update_summary()
+
+    def new_task(self) -> None:
+        """Open the new-task dialog; the list reloads once a task was created."""
+        from ui.dialogs.new_task_dialog import NewTaskDialog
+
+        dialog = NewTaskDialog(self.context, self)
+        dialog.finished.connect(lambda _result: self.reload() if dialog.created else None)
+        dialog.finished.connect(dialog.deleteLater)
+        self.new_dialog = dialog
+        dialog.open()
 
     def reload(self) -> None:
         from inspector_app.services.tasks import list_tasks

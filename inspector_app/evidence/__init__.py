@@ -1,0 +1,1 @@
+"""Evidence: encrypted originals, device signatures and a per-case chain of custody."""
