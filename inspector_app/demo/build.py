@@ -7,6 +7,7 @@ from datetime import date
 import numpy as np
 
 from inspector_app.demo.casework import add_casework
+from inspector_app.demo.evidence import add_demo_evidence
 from inspector_app.demo.people import unique_names
 from inspector_app.demo.places import INSPECTED_HOSPITAL
 from inspector_app.demo.plan import check_arguments
@@ -41,6 +42,7 @@ def build_demo(
             session, reference, today=today or date.today(), interviewees=interviewees
         )
         profile.audit(session, "demo.created", detail=f"seed={seed}")
+    add_demo_evidence(profile, case_number=f"AJ{(today or date.today()).year}001")
     progress.finish()
     settlement = load_demo_settlement(
         profile, institution_code=INSPECTED_HOSPITAL, claims=claims, seed=seed, progress=progress

@@ -15,9 +15,9 @@ from datetime import UTC, date, datetime, time, timedelta, timezone
 
 from sqlalchemy.orm import Session
 
+from inspector_app.demo.checklist_answers import answer_demo_checklist
 from inspector_app.demo.reference import InspectorRef, ReferenceData
 from inspector_app.demo.task_specs import (
-    CHECKLISTS,
     DEMO_OPENING_CODE,
     SEALED_LEADS,
     SEALED_TARGET,
@@ -28,16 +28,16 @@ from inspector_app.demo.task_specs import (
 from inspector_app.sealing.payload import seal_task_payload
 from inspector_app.security.key_wrap import KdfParams
 from inspector_app.services.arrival import ENFORCEMENT_IDS, INSPECTION_NOTICE
-from local_db.enums import CaseStatus, ChecklistAnswer, TaskStatus
+from local_db.enums import CaseStatus, TaskStatus
 from local_db.ids import new_id
 from local_db.models import (
     ArrivalRecord,
     AuditLogEntry,
     CaseFile,
-    ChecklistResponse,
     Finding,
     InspectionTask,
     Institution,
+    InterviewEntry,
     InterviewRecord,
     TeamMembership,
 )
@@ -152,7 +152,10 @@ def add_casework(
         case_ids[number - 1] = case.id
         leader = team[0][0].name
         interviewee = interviewees[cases]
-        _fill_case(session, case, spec, start=start, leader=leader, interviewee=interviewee)
+        _fill_case(
+            session, case, spec, start=start, leader=leader, interviewee=interviewee,
+            team_ids=[m.id for m, _ in team], institution_name=institution.name,
+        )  # fmt: skip
         _arrival(
             session, case, spec=spec, institution=institution, team=[m.id for m, _ in team],
             representative=interviewee, start=start,
@@ -204,29 +207,44 @@ def _fill_case(
     start: date,
     leader: str,
     interviewee: str,
+    team_ids: list[str],
+    institution_name: str,
 ) -> None:
-    items = CHECKLISTS[spec.template]
-    for position, (code, question) in enumerate(items):
-        answer, note = ChecklistAnswer.COMPLIANT, f"{question}：符合"
-        if position == 1:
-            answer, note = ChecklistAnswer.NON_COMPLIANT, f"{question}：不符合，见问题清单"
-        elif spec.case is CaseStatus.OPEN and position == len(items) - 1:
-            answer, note = ChecklistAnswer.UNCHECKED, ""
-        session.add(ChecklistResponse(
-            case_id=case.id, template_code=spec.template, template_version="2026.1",
-            item_code=code, answer=answer, note=note,
-        ))  # fmt: skip
+    from inspector_app.findings.catalogue import violation
+
+    finding_ids = []
     for finding in spec.findings:
-        session.add(Finding(
+        row = Finding(
             case_id=case.id, violation_code=finding.code, title=finding.title,
             description=finding.description, legal_basis=legal_basis(finding.code),
             amount_fen=finding.amount_fen, status=finding.status,
-        ))  # fmt: skip
-    session.add(InterviewRecord(
+            handling=json.dumps(list(violation(finding.code).handling)),
+        )  # fmt: skip
+        session.add(row)
+        session.flush()
+        finding_ids.append((row.id, finding.code))
+    answer_demo_checklist(
+        session,
+        case_id=case.id,
+        template_code=spec.template,
+        complete=spec.case is not CaseStatus.OPEN,
+        findings=finding_ids,
+    )
+    interview = InterviewRecord(
         case_id=case.id, interviewee_name=interviewee, interviewee_role=spec.interviewee_role,
-        location="被检查单位会议室", started_at=_at(start, 14), ended_at=_at(start, 15, 10),
-        content=(
-            f"问：我们是{leader}等检查人员，已出示执法证件，你是否看清？\n答：看清了。\n"
-            "问：请介绍本单位医保结算管理情况。\n答：由医保办统一负责，每月核对结算数据。"
-        ),
-    ))  # fmt: skip
+        interviewee_organisation=institution_name, location="被检查单位会议室",
+        started_at=_at(start, 14), ended_at=_at(start, 15, 10),
+        inspectors_present=json.dumps(team_ids[:2]), recorder_id=team_ids[1],
+    )  # fmt: skip
+    session.add(interview)
+    session.flush()
+    questions = (
+        (f"我们是医疗保障部门检查人员{leader}等，已向你出示执法证件，你是否看清？", "看清了。"),
+        ("你是否申请检查人员回避？", "不申请。"),
+        ("请介绍本单位医保结算管理情况。", "由医保办统一负责，每月核对结算数据。"),
+        ("以上记录是否与你所述一致？", "一致。"),
+    )
+    session.add_all(
+        InterviewEntry(interview_id=interview.id, position=n, question=q, answer=a)
+        for n, (q, a) in enumerate(questions, start=1)
+    )

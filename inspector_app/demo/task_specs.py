@@ -90,7 +90,7 @@ TASKS: tuple[TaskSpec, ...] = (
         start=-1,
         days=5,
         case=CaseStatus.OPEN,
-        template="hospital",
+        template="general_hospital",
         findings=(
             FindingSpec(
                 "art38.1", "分解住院", "部分参保人出院后15日内以相同诊断再次入院。", 1_286_400
@@ -132,7 +132,7 @@ TASKS: tuple[TaskSpec, ...] = (
         start=-30,
         days=3,
         case=CaseStatus.SUBMITTED,
-        template="hospital",
+        template="rehabilitation",
         findings=(
             FindingSpec("art38.2", "过度检查", "康复患者住院期间重复进行同类影像检查。", 486_000),
             FindingSpec("art38.4", "串换诊疗项目", "将普通针刺按电针项目收费。", 217_350),
@@ -149,7 +149,7 @@ TASKS: tuple[TaskSpec, ...] = (
         start=-90,
         days=2,
         case=CaseStatus.CLOSED,
-        template="pharmacy",
+        template="retail_pharmacy",
         findings=(
             FindingSpec(
                 "art38.4", "串换药品", "将保健食品串换为药品进行医保结算。", 93_480, "confirmed"
@@ -167,7 +167,7 @@ TASKS: tuple[TaskSpec, ...] = (
         start=0,
         days=2,
         case=CaseStatus.OPEN,
-        template="pharmacy",
+        template="retail_pharmacy",
         findings=(
             FindingSpec(
                 "art38.5",
@@ -190,10 +190,10 @@ TASKS: tuple[TaskSpec, ...] = (
         start=-60,
         days=2,
         case=CaseStatus.CLOSED,
-        template="hospital",
+        template="general_hospital",
         findings=(
             FindingSpec(
-                "data_quality",
+                "dq",
                 "编码映射错误（非违规）",
                 "男性患者结算妇科项目系收费编码映射错误，已更正，不属于违规。",
                 0,
@@ -216,10 +216,3 @@ TASKS: tuple[TaskSpec, ...] = (
         follows=4,
     ),
 )
-
-CHECKLISTS = {
-    "hospital": (("H-01", "在院患者与住院登记一致"), ("H-02", "病历与费用清单相符"),
-                 ("H-03", "医疗服务价格公示"), ("H-04", "医保医师资质")),
-    "pharmacy": (("P-01", "医保结算窗口视频监控"), ("P-02", "进销存数据一致"),
-                 ("P-03", "处方来源真实")),
-}  # fmt: skip

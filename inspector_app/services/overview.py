@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from inspector_app.profiles import OpenProfile
@@ -169,19 +169,33 @@ def _team(session: Session, task_id: str) -> list[TeamMember]:
     return sorted(members, key=lambda m: (order[m.role], m.name))
 
 
+def _answer_counts(session: Session, case_id: str) -> dict[ChecklistAnswer, int]:
+    """Answers over the items the checklist shows: hidden and retired items do not count,
+    and a visible item nobody answered yet counts as not yet checked."""
+    from inspector_app.checklists.service import pinned_templates
+    from inspector_app.checklists.view import visible_codes
+
+    rows = session.execute(
+        select(ChecklistResponse.item_code, ChecklistResponse.answer).where(
+            ChecklistResponse.case_id == case_id, ChecklistResponse.deleted_at.is_(None)
+        )
+    )
+    answers: dict[str, ChecklistAnswer] = {row[0]: row[1] for row in rows}
+    counts = dict.fromkeys(ChecklistAnswer, 0)
+    templates = tuple(pinned_templates(session, case_id))
+    shown = visible_codes(templates, answers) if templates else set(answers)
+    for code in shown:
+        counts[answers.get(code, ChecklistAnswer.UNCHECKED)] += 1
+    return counts
+
+
 def _case(session: Session, task_id: str) -> CaseSummary | None:
     case = session.scalars(
         select(CaseFile).where(CaseFile.task_id == task_id, CaseFile.deleted_at.is_(None))
     ).one_or_none()
     if case is None:
         return None
-    counts = dict.fromkeys(ChecklistAnswer, 0)
-    for answer, n in session.execute(
-        select(ChecklistResponse.answer, func.count())
-        .where(ChecklistResponse.case_id == case.id, ChecklistResponse.deleted_at.is_(None))
-        .group_by(ChecklistResponse.answer)
-    ):
-        counts[answer] = n
+    counts = _answer_counts(session, case.id)
     findings = [
         FindingRow(f.violation_code, f.title, f.legal_basis, f.amount_fen, f.status)
         for f in session.scalars(

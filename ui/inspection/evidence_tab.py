@@ -272,6 +272,8 @@ class EvidenceTab(CaseTab):
         self.rows = rows
         self.model.set_rows(rows)
         wanted = self._select_after_load or (current.id if current is not None else None)
+        if wanted is None and rows:
+            wanted = rows[0].id  # the detail panel is never empty when there is evidence
         self._select_after_load = None
         if wanted is not None:
             self.select(wanted)

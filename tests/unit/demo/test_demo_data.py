@@ -188,7 +188,11 @@ def test_reference_data_and_casework(profile: OpenProfile) -> None:
         assert (task.id in cases) == (task.status is not TaskStatus.ASSIGNED)
     assert user.inspector_id is not None and user.region_code in regions
     assert all(code.startswith("99") for code in regions)
-    assert evidence == 0
+    # Evidence is recorded through the evidence service (signed, chained), never faked.
+    assert evidence == 3
+    from inspector_app.evidence.verify import verify_case
+
+    assert all(verify_case(profile=profile, case_ref=case.id).ok for case in cases.values())
 
 
 def test_outbox_has_every_synced_row_once_and_no_claims(profile: OpenProfile) -> None:

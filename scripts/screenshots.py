@@ -1,0 +1,155 @@
+"""Render the screens the docs show, from a demo profile, in Chinese and in English.
+
+Usage (from the checkout, after ``make setup``)::
+
+    QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/screenshots.py --out docs/images
+
+It builds a fresh demo profile in a temporary folder, opens the real main window on it and
+saves: the task list, the checklist, the evidence panel and the finding editor, for each
+language. Nothing here is part of the application; it is how the pictures in docs/ are made.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+PASSWORD = "demo-pass-2026"
+
+
+def _wait(app: object, condition: Callable[[], bool], timeout: float = 20.0) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    deadline = time.monotonic() + timeout
+    while not condition():
+        QApplication.processEvents()
+        if time.monotonic() > deadline:
+            raise TimeoutError("the screen did not finish loading")
+        time.sleep(0.01)
+    for _ in range(20):
+        QApplication.processEvents()
+        time.sleep(0.01)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--out", type=Path, default=Path("docs/images"))
+    parser.add_argument("--languages", default="zh_CN,en")
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+
+    from PySide6.QtWidgets import QApplication
+
+    from inspector_app.demo import DEMO_USER, build_demo
+    from inspector_app.profiles import create_profile
+    from inspector_app.progress import Progress
+    from ui import style
+    from ui.connectivity import ConnectivityMonitor
+    from ui.context import ShellContext
+    from ui.machine_settings import MachineSettings
+    from ui.translation import apply_language
+    from ui.workers import TaskManager
+
+    app = QApplication(sys.argv[:1])
+    style.apply_style(app)
+    with tempfile.TemporaryDirectory() as folder:
+        os.environ["XDG_CONFIG_HOME"] = folder
+        profile = create_profile(
+            path=Path(folder) / "profile",
+            password=PASSWORD,
+            display_name=DEMO_USER.display_name,
+            username=DEMO_USER.username,
+            role=DEMO_USER.role,
+        )
+        build_demo(profile, claims=2000, seed=20261123, progress=Progress())
+        tasks = TaskManager()
+        try:
+            for language in args.languages.split(","):
+                apply_language(language)
+                _shoot(app, profile, tasks, MachineSettings(), ConnectivityMonitor(), args.out,
+                       language, ShellContext)  # fmt: skip
+        finally:
+            tasks.shutdown(10_000)
+            profile.close()
+    return 0
+
+
+def _shoot(
+    app: object,
+    profile: object,
+    tasks: object,
+    machine: object,
+    connectivity: object,
+    out: Path,
+    language: str,
+    context_type: type,
+) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from ui.dialogs.finding_editor import FindingEditorDialog
+    from ui.inspection.checklist_tab import ChecklistTab
+    from ui.inspection.evidence_tab import EvidenceTab
+    from ui.main_window import MainWindow
+
+    context = context_type(profile=profile, tasks=tasks, settings=machine, connectivity=connectivity)
+    window = MainWindow(context)
+    window.resize(1440, 900)
+    window.show()
+    page = window.tasks_page
+    _wait(app, lambda: not page.loading and not page.stale)
+    window.grab().save(str(out / f"tasks-{language}.png"))
+
+    first = page._rows[0] if page._rows else None
+    on_site = next((r for r in page._rows if r.number.endswith("001")), first)
+    assert on_site is not None
+    window.open_task(on_site.id)
+    inspection = window.inspection_page
+    _wait(app, lambda: inspection.overview is not None and not inspection.loading)
+    window.grab().save(str(out / f"inspection-overview-{language}.png"))
+
+    checklist = inspection.show_tab(ChecklistTab)
+    _wait(app, lambda: not checklist.stale and getattr(checklist, "view", None) is not None)
+    if hasattr(checklist, "select_item"):
+        checklist.select_item("WARD-01")
+    _wait(app, lambda: True)
+    window.grab().save(str(out / f"checklist-{language}.png"))
+
+    evidence = inspection.show_tab(EvidenceTab)
+    _wait(app, lambda: not evidence.stale)
+    time.sleep(0.3)
+    _wait(app, lambda: True)
+    window.grab().save(str(out / f"evidence-{language}.png"))
+
+    overview = inspection.overview
+    finding_id = _first_finding(profile, overview.case_id)
+    dialog = FindingEditorDialog(context, overview.case_id, finding_id, parent=window)
+    dialog.show()
+    time.sleep(0.3)
+    _wait(app, lambda: True)
+    dialog.grab().save(str(out / f"finding-editor-{language}.png"))
+    dialog.close()
+    window.close()
+    QApplication.processEvents()
+
+
+def _first_finding(profile: object, case_id: str) -> str:
+    from sqlalchemy import select
+
+    from local_db.models import Finding
+
+    with profile.read_session() as session:  # type: ignore[attr-defined]
+        finding = session.scalar(
+            select(Finding.id).where(Finding.case_id == case_id).order_by(Finding.created_at)
+        )
+    assert finding is not None
+    return str(finding)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
