@@ -18,6 +18,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 PASSWORD = "demo-pass-2026"
@@ -72,24 +73,20 @@ def main() -> int:
         try:
             for language in args.languages.split(","):
                 apply_language(language)
-                _shoot(app, profile, tasks, MachineSettings(), ConnectivityMonitor(), args.out,
-                       language, ShellContext)  # fmt: skip
+                context = ShellContext(
+                    profile=profile,
+                    tasks=tasks,
+                    settings=MachineSettings(),
+                    connectivity=ConnectivityMonitor(),
+                )
+                _shoot(app, context, args.out, language)
         finally:
             tasks.shutdown(10_000)
             profile.close()
     return 0
 
 
-def _shoot(
-    app: object,
-    profile: object,
-    tasks: object,
-    machine: object,
-    connectivity: object,
-    out: Path,
-    language: str,
-    context_type: type,
-) -> None:
+def _shoot(app: object, context: Any, out: Path, language: str) -> None:
     from PySide6.QtWidgets import QApplication
 
     from ui.dialogs.finding_editor import FindingEditorDialog
@@ -97,7 +94,7 @@ def _shoot(
     from ui.inspection.evidence_tab import EvidenceTab
     from ui.main_window import MainWindow
 
-    context = context_type(profile=profile, tasks=tasks, settings=machine, connectivity=connectivity)
+    profile = context.profile
     window = MainWindow(context)
     window.resize(1440, 900)
     window.show()
