@@ -60,7 +60,7 @@ _PLACEHOLDERS = {
     EvidenceKind.DOCUMENT: QStyle.StandardPixmap.SP_FileIcon,
     EvidenceKind.AUDIO: QStyle.StandardPixmap.SP_MediaVolume,
     EvidenceKind.VIDEO: QStyle.StandardPixmap.SP_MediaPlay,
-    EvidenceKind.ELECTRONIC_DATA: QStyle.StandardPixmap.SP_DriveHDIcon,
+    EvidenceKind.ELECTRONIC_DATA: QStyle.StandardPixmap.SP_FileDialogDetailedView,
     EvidenceKind.SIGNATURE: QStyle.StandardPixmap.SP_DialogApplyButton,
 }
 
@@ -198,6 +198,8 @@ class EvidenceTab(CaseTab):
     def _build_detail(self) -> None:
         self.detail_area = QScrollArea(self)
         self.detail_area.setWidgetResizable(True)
+        # Values wrap (hashes in groups of 16) rather than scroll sideways.
+        self.detail_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         panel = QWidget(self.detail_area)
         layout = QVBoxLayout(panel)
         self.facts = FactsWidget(panel)
@@ -373,8 +375,10 @@ class EvidenceTab(CaseTab):
             else _("Not yet synchronised"),
         )
         self.facts.set("who", row.captured_by)
-        self.facts.set("device", f"{row.device_label} ({row.device_id})")
-        self.facts.set("sha256", row.sha256)
+        self.facts.set("device", f"{row.device_label}\n{row.device_id}")
+        self.facts.set(
+            "sha256", "\n".join(row.sha256[i : i + 16] for i in range(0, len(row.sha256), 16))
+        )
         self.facts.set(
             "signature",
             _("Valid for this device's public key")
