@@ -80,6 +80,7 @@ class ChecklistTab(CaseTab):
     def __init__(self, context: ShellContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
         self.view: ChecklistView | None = None
+        self.dialog: QDialog | None = None  # the evidence or finding dialog while it is open
         self._pending = 0  # answer/note writes not yet returned
         self._epoch = 0  # bumped per write: a read started before it is stale
         self._order: list[str] = []
@@ -572,31 +573,38 @@ class ChecklistTab(CaseTab):
             return
         from inspector_app.casework.links import LinkRef
         from local_db.enums import LinkKind
+        from ui.dialogs.add_evidence_dialog import AddEvidenceDialog
 
-        try:
-            from ui.dialogs.add_evidence_dialog import AddEvidenceDialog
-        except ImportError:
-            QMessageBox.information(self, self.title(), _("Evidence capture is not available yet."))
-            return
         dialog = AddEvidenceDialog(
             self.context, case_id, supports=[LinkRef(LinkKind.CHECKLIST_ITEM, code)], parent=self
         )
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            self._after_dialog()
+        self._open_dialog(dialog)
 
     def _create_finding(self) -> None:
         code, case_id = self.current_code(), self.case_id
         if code is None or case_id is None:
             return
-        try:
-            from ui.dialogs.finding_editor import FindingEditorDialog
-        except ImportError:
-            QMessageBox.information(
-                self, self.title(), _("The finding editor is not available yet.")
-            )
-            return
+        from ui.dialogs.finding_editor import FindingEditorDialog
+
         dialog = FindingEditorDialog.for_checklist_item(self.context, case_id, code, parent=self)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
+        self._open_dialog(dialog)
+
+    def _open_dialog(self, dialog: QDialog) -> None:
+        """Show ``dialog`` window-modal without a nested event loop; read again on accept.
+
+        ``exec()`` would hand the dialog to Python's garbage collector, which may then destroy
+        it on a worker thread (a crash); ``open()`` plus ``deleteLater`` keeps its end on the
+        GUI thread.
+        """
+        self.dialog = dialog
+        dialog.finished.connect(self._dialog_finished)
+        dialog.open()
+
+    def _dialog_finished(self, result: int) -> None:
+        dialog, self.dialog = self.dialog, None
+        if dialog is not None:
+            dialog.deleteLater()
+        if result == QDialog.DialogCode.Accepted.value:
             self._after_dialog()
 
     def _after_dialog(self) -> None:

@@ -433,13 +433,16 @@ class EvidenceTab(CaseTab):
         if self.case_id is None:
             return
         camera = CameraDialog(self)
-        if camera.exec() != CameraDialog.DialogCode.Accepted or camera.captured is None:
+        accepted = camera.exec() == CameraDialog.DialogCode.Accepted
+        captured = camera.captured
+        camera.deleteLater()  # exec() leaves it to the GC, which may run on a worker thread
+        if not accepted or captured is None:
             return
         from local_db.types import utc_now
 
         name = utc_now().astimezone().strftime("photo-%Y%m%d-%H%M%S.jpg")
         dialog = AddEvidenceDialog(self.context, self.case_id, parent=self)
-        dialog.set_capture(camera.captured, media_type="image/jpeg", name=name)
+        dialog.set_capture(captured, media_type="image/jpeg", name=name)
         self._open_add_dialog(dialog)
 
     def _open_add_dialog(self, dialog: AddEvidenceDialog) -> None:
