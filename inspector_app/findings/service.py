@@ -162,6 +162,7 @@ class ChecklistChoice:
     item_code: str
     answer: ChecklistAnswer
     note: str
+    question: str = ""
 
 
 @dataclass(frozen=True)
@@ -607,8 +608,18 @@ def link_choices(*, profile: OpenProfile, case_id: str) -> LinkChoices:
             .where(InterviewRecord.case_id == case_id, InterviewRecord.deleted_at.is_(None))
             .order_by(InterviewRecord.started_at)
         ).all()
+        from inspector_app.checklists.service import pinned_templates
+
+        questions = {
+            code: item.question.text()
+            for template in pinned_templates(session, case_id)
+            for code, item in template.items_by_code.items()
+        }
         return LinkChoices(
-            checklist=[ChecklistChoice(r.item_code, r.answer, r.note) for r in responses],
+            checklist=[
+                ChecklistChoice(r.item_code, r.answer, r.note, questions.get(r.item_code, ""))
+                for r in responses
+            ],
             evidence=[
                 EvidenceChoice(e.id, e.caption, e.kind, e.captured_at, e.sha256) for e in evidence
             ],

@@ -102,11 +102,12 @@ class FindingLinksWidget(QTabWidget):
         self.checklist.clear()
         for choice in choices.checklist:
             text = f"{choice.item_code}  ·  {checklist_answer_label(choice.answer)}"
-            if choice.note:
-                text += f"  —  {choice.note.splitlines()[0][:60]}"
+            if choice.question:
+                text += f"  —  {choice.question}"
             item = _checkable(
                 self.checklist, text, choice.item_code, choice.item_code in linked.checklist_items
             )
+            item.setToolTip("\n".join(part for part in (choice.question, choice.note) if part))
             if choice.answer is not ChecklistAnswer.NON_COMPLIANT:
                 item.setForeground(QBrush(MUTED))  # answers that are not non-compliant
         offered = {choice.item_code for choice in choices.checklist}
