@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from inspector_app.i18n import _
@@ -39,29 +39,38 @@ class CaseAccess:
     role: TeamRole | None
     user_role: UserRole
     read_only: bool
+    has_team: bool = True
+
+    @property
+    def _owner_acts(self) -> bool:
+        # With no team data at all (a team leader working alone, or before sync delivered
+        # the team) the profile's owner acts by their own role; a task WITH a team admits
+        # only its members, so someone left off (or removed from) the team changes nothing.
+        return self.role is None and not self.has_team
 
     @property
     def can_record(self) -> bool:
         """May answer, add evidence, draft findings and interviews."""
         if self.read_only:
             return False
-        if self.role is None:
-            # Not on the team: a profile without team data (a team leader working alone,
-            # or before sync delivered the team) records as the owner of the profile.
+        if self._owner_acts:
             return self.user_role in {UserRole.INSPECTOR, UserRole.TEAM_LEADER, UserRole.ADMIN}
         return self.role in RECORDING_ROLES
 
     @property
     def is_leader(self) -> bool:
         """The team leader (or, with no team recorded, a profile with the leader role)."""
-        if self.role is None:
+        if self._owner_acts:
             return self.user_role in {UserRole.TEAM_LEADER, UserRole.ADMIN}
         return self.role is TeamRole.LEADER
 
     @property
     def sees_identifiers(self) -> bool:
-        """May see interviewees' and patients' identifiers (social supervisors never do)."""
-        return self.role is not TeamRole.SOCIAL_SUPERVISOR
+        """May see interviewees' and patients' identifiers: the team (not its social
+        supervisors), or the owner of a profile whose task has no team data."""
+        if self._owner_acts:
+            return True
+        return self.role is not None and self.role is not TeamRole.SOCIAL_SUPERVISOR
 
 
 def user_team_role(session: Session, profile: OpenProfile, task_id: str) -> TeamRole | None:
@@ -89,12 +98,18 @@ def case_access(session: Session, profile: OpenProfile, case_id: str) -> CaseAcc
     case = session.get(CaseFile, case_id)
     if case is None or case.deleted_at is not None:
         raise CaseNotFoundError(case_id)
+    team_size = session.scalar(
+        select(func.count()).where(
+            TeamMembership.task_id == case.task_id, TeamMembership.deleted_at.is_(None)
+        )
+    )
     return CaseAccess(
         case_id=case.id,
         task_id=case.task_id,
         role=user_team_role(session, profile, case.task_id),
         user_role=user_role(session, profile),
         read_only=case.status in READ_ONLY_CASE_STATUSES,
+        has_team=bool(team_size),
     )
 
 

@@ -9,6 +9,7 @@ reason and the item keeps its place in the chain.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,7 +19,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from inspector_app.casework.access import record_case_event, require_recording
+from inspector_app.casework.access import (
+    NotAllowedError,
+    case_access,
+    record_case_event,
+    require_recording,
+)
 from inspector_app.casework.links import LinkRef, link
 from inspector_app.evidence.catalog import EvidenceSummary, summarize
 from inspector_app.evidence.chain import (
@@ -195,7 +201,9 @@ def add_evidence(
         if original_name is not None
         else (source.name if isinstance(source, Path) else "")
     )
-    name = name[:MAX_NAME]
+    # A file name that is not valid UTF-8 (GBK names from USB sticks and Windows archives)
+    # arrives with surrogate escapes; keep what is readable so the record can be hashed.
+    name = os.fsencode(name).decode("utf-8", "replace")[:MAX_NAME]
     caption = _clean_caption(caption, Path(name).stem if name else "")
     _check_supports(supports)
     _check_extraction(extraction)
@@ -325,8 +333,12 @@ def withdraw_evidence(*, profile: OpenProfile, evidence_id: str, reason: str) ->
 def export_evidence(*, profile: OpenProfile, evidence_id: str, dest: Path) -> int:
     """Write a verified copy of an item's original to ``dest`` (the user's choice) and log it.
 
+    Originals may show patients' identifiers, so only those who may see identifiers in the
+    case (not its social supervisors) export them.
+
     Raises:
         LookupError: no such item.
+        NotAllowedError: the user may not take originals out of this case.
         BlobError: the original is missing or damaged (``dest`` is left untouched).
     """
     from inspector_app.evidence.store import export_original
@@ -336,6 +348,10 @@ def export_evidence(*, profile: OpenProfile, evidence_id: str, dest: Path) -> in
         if item is None:
             raise LookupError(_("No evidence item with id {id}.").format(id=evidence_id))
         sha256, case_id = item.sha256, item.case_id
+        if not case_access(session, profile, case_id).sees_identifiers:
+            raise NotAllowedError(
+                _("Your role in this inspection team does not allow exporting originals.")
+            )
     size = export_original(profile, sha256, dest)
     with profile.session() as session:
         record_case_event(

@@ -258,7 +258,7 @@ def open_original(profile: OpenProfile, sha256: str) -> Iterator[bytes]:
         if len(header) != HEADER_SIZE or not header.startswith(MAGIC) or header[8] != VERSION:
             raise damaged
         chunk_size = int.from_bytes(header[9:13], "big")
-        if chunk_size <= 0:
+        if not 0 < chunk_size <= CHUNK_SIZE:  # a forged header must not make us read it all
             raise damaged
         cipher = keys.file_cipher(header[13:])
         aad = header + bytes.fromhex(sha256)

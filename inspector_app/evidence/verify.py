@@ -170,6 +170,12 @@ class _Checker:
         expected, prev = 1, GENESIS_HASH
         for event in lane:
             where = {"device_id": device_id, "seq": event.seq}
+            if event.deleted_at is not None:
+                self.problem(
+                    "chain.tombstone",
+                    _("The event is marked deleted: chain events are never deleted."),
+                    **where,
+                )
             if event.seq != expected:
                 self.problem(
                     "chain.gap",

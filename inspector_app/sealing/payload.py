@@ -145,7 +145,11 @@ class SealedPayload:
             raise ValueError(_("The sealed payload was made by an unknown version."))
         institution = data.get("institution")
         leads = data.get("leads") or []
-        if not isinstance(institution, Mapping) or not isinstance(leads, Sequence):
+        if (
+            not isinstance(institution, Mapping)
+            or not isinstance(leads, Sequence)
+            or isinstance(leads, str | bytes)
+        ):
             raise ValueError(_("The sealed payload needs an institution record and a lead list."))
         title = data.get("title")
         return cls(

@@ -15,11 +15,11 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from inspector_app.casework.access import NotAllowedError
+from inspector_app.casework.access import NotAllowedError, require_recording
 from inspector_app.i18n import _, pgettext
 from inspector_app.profiles import OpenProfile
 from inspector_app.services.task_access import require_task_recording
-from inspector_app.services.task_status import ensure_case_file, move_task
+from inspector_app.services.task_status import case_of_task, ensure_case_file, move_task
 from local_db.enums import TaskStatus
 from local_db.models import ArrivalRecord, CaseFile, TeamMembership
 
@@ -109,6 +109,9 @@ def record_arrival(
             )
         if task.status not in (TaskStatus.ASSIGNED, TaskStatus.ON_SITE):
             raise NotAllowedError(_("The on-site phase of this inspection is over."))
+        existing = case_of_task(session, task_id)
+        if existing is not None:
+            require_recording(session, profile, existing.id)  # a closed case stays closed
         team = set(
             session.scalars(
                 select(TeamMembership.inspector_id).where(

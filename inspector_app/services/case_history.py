@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 
 from inspector_app.casework.access import case_access
 from inspector_app.i18n import _, pgettext
@@ -69,11 +69,22 @@ def case_history(*, profile: OpenProfile, case_id: str) -> list[HistoryRow]:
         CaseNotFoundError: no such case.
     """
     with profile.read_session() as session:
-        case_access(session, profile, case_id)
+        access = case_access(session, profile, case_id)
         names = dict(session.execute(select(LocalUser.username, LocalUser.display_name)).all())
+        # Entries filed under the case, and those about its task from before the case existed
+        # (e.g. failed attempts to open a sealed task).
         entries = session.scalars(
             select(AuditLogEntry)
-            .where(AuditLogEntry.case_id == case_id)
+            .where(
+                or_(
+                    AuditLogEntry.case_id == case_id,
+                    and_(
+                        AuditLogEntry.case_id.is_(None),
+                        AuditLogEntry.entity == "inspection_task",
+                        AuditLogEntry.entity_id == access.task_id,
+                    ),
+                )
+            )
             .order_by(AuditLogEntry.at, AuditLogEntry.id)
         ).all()
         return [

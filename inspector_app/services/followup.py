@@ -50,8 +50,8 @@ def followup_view(*, profile: OpenProfile, task_id: str) -> FollowUpView | None:
     """The follow-up view of task ``task_id``; None when the task follows no earlier case."""
     with profile.session() as session:
         task = get_task(session, task_id)
-        if task.follows_case_id is None:
-            return None
+        if task.follows_case_id is None or (task.sealed and task.opened_at is None):
+            return None  # a sealed task reveals nothing, not even through an earlier case
         earlier = session.get(CaseFile, task.follows_case_id)
         if earlier is None:
             return None

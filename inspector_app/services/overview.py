@@ -319,7 +319,7 @@ def inspection_overview(*, profile: OpenProfile, task_id: str) -> InspectionOver
             viewer_is_leader=access.is_leader,
             viewer_can_record=access.can_record,
             sealed_unopened=sealed_unopened,
-            follows=_followed(session, task.follows_case_id),
+            follows=None if sealed_unopened else _followed(session, task.follows_case_id),
             leads=_leads(task) if access.sees_leads and not sealed_unopened else [],
             opening=_opening(task),
         )

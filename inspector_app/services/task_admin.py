@@ -95,6 +95,11 @@ def _validate(session: Session, task: TaskInput) -> list[str]:
         institution = session.get(Institution, task.institution_id)
         if institution is None or institution.deleted_at is not None:
             raise ValueError(_("The chosen institution is not in the register."))
+    if task.sealed is not None and task.follows_case_id is not None:
+        # The earlier case names the institution: a sealed follow-up would reveal its target.
+        raise ValueError(
+            _("A follow-up check cannot be sealed: the earlier case names the target.")
+        )
     if task.origin is TaskOrigin.FOLLOW_UP:
         if task.follows_case_id is None:
             raise ValueError(_("A follow-up check names the earlier case it follows."))

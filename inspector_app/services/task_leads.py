@@ -10,6 +10,7 @@ inspector's screen.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -74,7 +75,11 @@ def refuse_identity_keys(data: Mapping[str, Any], *, where: str) -> None:
 
 
 def _refuse_identifying_text(text: str) -> None:
-    if _ID_NUMBER.search(text) or _MOBILE.search(text):
+    # Full-width digits and the separators people type inside numbers (138-1234-5678,
+    # 138 1234 5678) must not hide a number from the patterns.
+    folded = unicodedata.normalize("NFKC", text)
+    squeezed = re.sub(r"(?<=\d)[\s\-.·]+(?=\d)", "", folded)
+    if any(_ID_NUMBER.search(t) or _MOBILE.search(t) for t in (folded, squeezed)):
         raise WhistleblowerIdentityError(
             _(
                 "A lead contains what looks like a phone or ID-card number. Leads say what to "
@@ -94,6 +99,8 @@ def clean_leads(leads: Iterable[str | Mapping[str, Any]]) -> list[str]:
             phone or ID-card number in its text).
         ValueError: a lead has fields this version does not know.
     """
+    if isinstance(leads, str | bytes):
+        raise ValueError(_("Leads must be a list of texts, not one text."))
     cleaned = []
     for lead in leads:
         if isinstance(lead, Mapping):

@@ -13,7 +13,7 @@ import re
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from inspector_app.casework.access import NotAllowedError
+from inspector_app.casework.access import NotAllowedError, require_recording
 from inspector_app.i18n import _
 from inspector_app.profiles import OpenProfile
 from inspector_app.services.task_access import require_leader
@@ -120,6 +120,7 @@ def finish_on_site_work(*, profile: OpenProfile, task_id: str) -> TaskStatus:
             raise NotAllowedError(
                 _("Only an inspection that is on site can finish its on-site work.")
             )
+        require_recording(session, profile, case.id)
         move_task(session, profile, task, TaskStatus.DRAFTING, case.id)
         return task.status
 

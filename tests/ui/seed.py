@@ -23,6 +23,7 @@ from local_db.models import (
     Inspector,
     Institution,
     InterviewRecord,
+    LocalUser,
     Region,
     SettlementBatch,
     TeamMembership,
@@ -78,6 +79,8 @@ def seed(profile: OpenProfile) -> dict[str, str]:
         )
         s.add_all([hospital, pharmacy, leader, member, expert])
         s.flush()
+        # The profile's owner is the team leader on the register (as after a sync).
+        s.get_one(LocalUser, profile.user_id).inspector_id = leader.id
         thematic = InspectionTask(
             task_number=OPEN_TASK,
             title="2026年定点医院血液透析专项检查",

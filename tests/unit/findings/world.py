@@ -132,6 +132,8 @@ def make_case(
         )
         s.add(evidence)
         s.flush()
+        # The profile's owner leads the team (a task with a team admits only its members).
+        s.get_one(LocalUser, profile.user_id).inspector_id = people["leader"].id
         ids = {key: person.id for key, person in people.items()}
         ids.update(case=case.id, task=task.id, evidence=evidence.id)
         return ids

@@ -162,12 +162,13 @@ def test_history_lists_every_change_in_order_with_words(profile: OpenProfile) ->
     with profile.session() as s:
         profile.audit(s, "checklist.answered", case_id=opened.case_id)
     rows = case_history(profile=profile, case_id=opened.case_id)
+    # The task's own entries from before the case existed come first.
     assert [r.action for r in rows] == [
-        "case.opened", "task.opened", "task.on_site", "arrival.recorded", "task.drafting",
-        "checklist.answered",
+        "task.created", "case.opened", "task.opened", "task.on_site", "arrival.recorded",
+        "task.drafting", "checklist.answered",
     ]  # fmt: skip
-    assert rows[0].description == f"Case file {opened.case_number} opened"
-    assert rows[1].description == "Sealed task opened on site"
+    assert rows[1].description == f"Case file {opened.case_number} opened"
+    assert rows[2].description == "Sealed task opened on site"
     assert rows[-1].description == "checklist.answered"  # unknown codes shown as stored
     assert {r.actor_name for r in rows} == {"测试检查员"}
     assert [r.at for r in rows] == sorted(r.at for r in rows)
