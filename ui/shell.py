@@ -187,6 +187,19 @@ class Shell:
             window.tasks_page.installEventFilter(self._paint_filter)
         window.show()
         self.window = window
+        self._tidy_evidence_store(profile, window)
+
+    def _tidy_evidence_store(self, profile: OpenProfile, window: MainWindow) -> None:
+        """Clear what a crash may have left in the evidence store (in the background)."""
+
+        def work(_progress: Progress) -> object:
+            from inspector_app.evidence.tidy import tidy_evidence_store
+
+            return tidy_evidence_store(profile)
+
+        Operation(work, label=_("Tidying the evidence store")).failure(
+            error_report.log_error
+        ).quietly().owned_by(window).run_in_background(self.tasks)
 
     def lock(self) -> None:
         """File → Lock: close the window and the profile, forget the key, log in again."""

@@ -50,6 +50,8 @@ from local_db.models import (
     EvidenceItem,
     EvidenceThumbnail,
     ExtractionRecord,
+    Finding,
+    InterviewRecord,
 )
 from local_db.types import utc_now
 
@@ -96,6 +98,19 @@ def _check_supports(supports: Sequence[LinkRef]) -> None:
             raise ValueError(
                 _("Evidence can support checklist items, findings, claims and interviews only.")
             )
+
+
+def _check_same_case(session: Session, case_id: str, target: LinkRef) -> None:
+    """A finding or interview the evidence supports must belong to the same case."""
+    row: Finding | InterviewRecord | None
+    if target.kind is LinkKind.FINDING:
+        row = session.get(Finding, target.ref)
+    elif target.kind is LinkKind.INTERVIEW:
+        row = session.get(InterviewRecord, target.ref)
+    else:
+        return  # checklist item codes and settlement numbers are references, not rows
+    if row is None or row.case_id != case_id or row.deleted_at is not None:
+        raise ValueError(_("Evidence can only support records of its own case."))
 
 
 def _check_extraction(extraction: ExtractionInput | None) -> None:
@@ -244,6 +259,7 @@ def add_evidence(
         session.add(item)
         session.flush()
         for target in supports:
+            _check_same_case(session, case_id, target)
             link(session, case_id, LinkRef(LinkKind.EVIDENCE, evidence_id), target)
         if extraction is not None:
             session.add(

@@ -169,6 +169,29 @@ def sweep_temporary_files(profile: OpenProfile) -> int:
     return removed
 
 
+def sweep_orphaned_originals(profile: OpenProfile, recorded_sha256: Iterable[str]) -> int:
+    """Remove originals no evidence row points to, once they are a day old; returns how many.
+
+    The blob is written before the row that records it (the row must never point to a
+    missing file), so a crash between the two leaves an encrypted file nobody references.
+    The age limit keeps a recording in progress (file renamed, row not yet committed) safe.
+    """
+    root = store_folder(profile)
+    if not root.is_dir():
+        return 0
+    wanted = {blob_path(profile, sha256) for sha256 in recorded_sha256}
+    limit = time.time() - STALE_TEMPORARY_SECONDS
+    removed = 0
+    for file in root.glob("*/*"):
+        if file.name.startswith(TEMPORARY_PREFIX) or file in wanted:
+            continue
+        with contextlib.suppress(OSError):
+            if file.stat().st_mtime < limit:
+                file.unlink()
+                removed += 1
+    return removed
+
+
 def store_original(
     profile: OpenProfile,
     source: Path | bytes,
