@@ -38,7 +38,7 @@ from inspector_app.evidence.chain import (
 )
 from inspector_app.evidence.device import DeviceIdentity, device_identity
 from inspector_app.evidence.kinds import guess_media_type
-from inspector_app.evidence.store import store_original
+from inspector_app.evidence.store import read_original, store_original
 from inspector_app.evidence.thumbnails import make_thumbnail
 from inspector_app.i18n import _
 from inspector_app.profiles import OpenProfile
@@ -57,6 +57,8 @@ from local_db.types import utc_now
 
 MAX_CAPTION = 256
 MAX_NAME = 256
+# Larger images get no preview rather than a second full decryption into memory.
+THUMBNAIL_SOURCE_LIMIT = 64 * 1024 * 1024
 SUPPORTABLE = frozenset(
     {LinkKind.CHECKLIST_ITEM, LinkKind.FINDING, LinkKind.CLAIM, LinkKind.INTERVIEW}
 )
@@ -226,7 +228,13 @@ def add_evidence(
         require_recording(session, profile, case_id)
     detected = media_type or guess_media_type(name, _head(source))
     blob = store_original(profile, source, progress=progress)
-    thumbnail = make_thumbnail(source, detected)
+    # The preview is made from the stored, verified bytes: a source file changed after it
+    # was hashed cannot give the item a thumbnail of something else.
+    thumbnail = (
+        make_thumbnail(read_original(profile, blob.sha256), detected)
+        if detected.startswith("image/") and blob.size_bytes <= THUMBNAIL_SOURCE_LIMIT
+        else None
+    )
     when = captured_at or utc_now()
     with profile.session() as session:
         require_recording(session, profile, case_id)
