@@ -20,6 +20,8 @@ from local_db.models import CaseFile, LocalUser, TeamMembership
 
 READ_ONLY_CASE_STATUSES = frozenset({CaseStatus.APPROVED, CaseStatus.CLOSED})
 RECORDING_ROLES = frozenset({TeamRole.LEADER, TeamRole.MEMBER, TeamRole.EXPERT})
+LEADING_USER_ROLES = frozenset({UserRole.TEAM_LEADER, UserRole.ADMIN})
+RECORDING_USER_ROLES = frozenset({UserRole.INSPECTOR, UserRole.TEAM_LEADER, UserRole.ADMIN})
 
 
 class CaseNotFoundError(LookupError):
@@ -31,37 +33,35 @@ class NotAllowedError(PermissionError):
 
 
 @dataclass(frozen=True)
-class CaseAccess:
-    """What the profile's user may do in one case."""
+class TeamStanding:
+    """Where the profile's user stands in one task's team: the rule every check shares.
 
-    case_id: str
+    With no team data at all (a team leader working alone, or before sync delivered the
+    team) the profile's owner acts by their own role; a task WITH a team admits only its
+    members, so someone left off (or removed from) the team changes nothing.
+    """
+
     task_id: str
     role: TeamRole | None
     user_role: UserRole
-    read_only: bool
-    has_team: bool = True
+    has_team: bool
 
     @property
     def _owner_acts(self) -> bool:
-        # With no team data at all (a team leader working alone, or before sync delivered
-        # the team) the profile's owner acts by their own role; a task WITH a team admits
-        # only its members, so someone left off (or removed from) the team changes nothing.
         return self.role is None and not self.has_team
 
     @property
     def can_record(self) -> bool:
-        """May answer, add evidence, draft findings and interviews."""
-        if self.read_only:
-            return False
+        """May record on site (arrival, answers, evidence); social supervisors never do."""
         if self._owner_acts:
-            return self.user_role in {UserRole.INSPECTOR, UserRole.TEAM_LEADER, UserRole.ADMIN}
+            return self.user_role in RECORDING_USER_ROLES
         return self.role in RECORDING_ROLES
 
     @property
     def is_leader(self) -> bool:
         """The team leader (or, with no team recorded, a profile with the leader role)."""
         if self._owner_acts:
-            return self.user_role in {UserRole.TEAM_LEADER, UserRole.ADMIN}
+            return self.user_role in LEADING_USER_ROLES
         return self.role is TeamRole.LEADER
 
     @property
@@ -71,6 +71,24 @@ class CaseAccess:
         if self._owner_acts:
             return True
         return self.role is not None and self.role is not TeamRole.SOCIAL_SUPERVISOR
+
+    @property
+    def sees_leads(self) -> bool:
+        """Leads are for the inspecting team, not for invited social supervisors."""
+        return self.role is not TeamRole.SOCIAL_SUPERVISOR
+
+
+@dataclass(frozen=True)
+class CaseAccess(TeamStanding):
+    """What the profile's user may do in one case: their standing, unless the case is closed."""
+
+    case_id: str
+    read_only: bool
+
+    @property
+    def can_record(self) -> bool:
+        """May answer, add evidence, draft findings and interviews."""
+        return not self.read_only and super().can_record
 
 
 def user_team_role(session: Session, profile: OpenProfile, task_id: str) -> TeamRole | None:
@@ -93,23 +111,34 @@ def user_role(session: Session, profile: OpenProfile) -> UserRole:
     return user.role if user is not None else UserRole.INSPECTOR
 
 
+def team_standing(session: Session, profile: OpenProfile, task_id: str) -> TeamStanding:
+    """Where the profile's user stands in task ``task_id``'s team."""
+    team_size = session.scalar(
+        select(func.count()).where(
+            TeamMembership.task_id == task_id, TeamMembership.deleted_at.is_(None)
+        )
+    )
+    return TeamStanding(
+        task_id=task_id,
+        role=user_team_role(session, profile, task_id),
+        user_role=user_role(session, profile),
+        has_team=bool(team_size),
+    )
+
+
 def case_access(session: Session, profile: OpenProfile, case_id: str) -> CaseAccess:
     """What the profile's user may do in case ``case_id``."""
     case = session.get(CaseFile, case_id)
     if case is None or case.deleted_at is not None:
         raise CaseNotFoundError(case_id)
-    team_size = session.scalar(
-        select(func.count()).where(
-            TeamMembership.task_id == case.task_id, TeamMembership.deleted_at.is_(None)
-        )
-    )
+    standing = team_standing(session, profile, case.task_id)
     return CaseAccess(
+        task_id=standing.task_id,
+        role=standing.role,
+        user_role=standing.user_role,
+        has_team=standing.has_team,
         case_id=case.id,
-        task_id=case.task_id,
-        role=user_team_role(session, profile, case.task_id),
-        user_role=user_role(session, profile),
         read_only=case.status in READ_ONLY_CASE_STATUSES,
-        has_team=bool(team_size),
     )
 
 

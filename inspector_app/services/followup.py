@@ -14,7 +14,7 @@ from sqlalchemy import select
 from inspector_app.casework.access import case_access, record_case_event, require_recording
 from inspector_app.i18n import _
 from inspector_app.profiles import OpenProfile
-from inspector_app.services.task_access import get_task, task_access
+from inspector_app.services.task_access import get_task
 from inspector_app.services.task_status import case_of_task, ensure_rectification_checks
 from local_db.enums import FindingStatus, RectificationStatus
 from local_db.models import CaseFile, Finding, InspectionTask, Institution, RectificationCheck
@@ -65,8 +65,8 @@ def followup_view(*, profile: OpenProfile, task_id: str) -> FollowUpView | None:
         can_edit = False
         checks: dict[str, RectificationCheck] = {}
         if case is not None:
-            access = case_access(session, profile, case.id)
-            can_edit = access.can_record and task_access(session, profile, task_id).can_record
+            # The case's access is the task's team standing plus "a closed case is read-only".
+            can_edit = case_access(session, profile, case.id).can_record
             if can_edit:
                 ensure_rectification_checks(session, case, task)
                 session.flush()

@@ -1,65 +1,26 @@
 """Who may act on a task before (and besides) its case file: open it, record arrival, move it.
 
-:mod:`inspector_app.casework.access` decides inside a case. A task may have no case file yet
-(a sealed flying inspection before opening), so the same rules are applied here per task,
-one step stricter for the leader's acts: when the task has a team, only the member with the
-leader role is its leader; the profile's own role counts only for a task with no team data
-(a leader working alone, or before sync delivered the team).
+A task may have no case file yet (a sealed flying inspection before opening), so these
+checks apply the team standing of :mod:`inspector_app.casework.access` to the task itself:
+one rule for tasks and cases; a case adds only that once closed it is read-only.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from inspector_app.casework.access import (
-    RECORDING_ROLES,
-    NotAllowedError,
-    user_role,
-    user_team_role,
-)
+from inspector_app.casework.access import NotAllowedError, TeamStanding, team_standing
 from inspector_app.i18n import _
 from inspector_app.profiles import OpenProfile
-from local_db.enums import TeamRole, UserRole
-from local_db.models import InspectionTask, TeamMembership
-
-LEADING_USER_ROLES = frozenset({UserRole.TEAM_LEADER, UserRole.ADMIN})
-RECORDING_USER_ROLES = frozenset({UserRole.INSPECTOR, UserRole.TEAM_LEADER, UserRole.ADMIN})
+from local_db.models import InspectionTask
 
 
 class TaskNotFoundError(LookupError):
     """No task with that id (deleted, or from another profile)."""
 
 
-@dataclass(frozen=True)
-class TaskAccess:
-    """What the profile's user may do with one task."""
-
-    task_id: str
-    role: TeamRole | None
-    user_role: UserRole
-    has_team: bool
-
-    @property
-    def is_leader(self) -> bool:
-        """The team's leader (with no team recorded: a profile with the leader role)."""
-        if self.role is not None:
-            return self.role is TeamRole.LEADER
-        return not self.has_team and self.user_role in LEADING_USER_ROLES
-
-    @property
-    def can_record(self) -> bool:
-        """May record on site (arrival, answers, evidence); social supervisors never do."""
-        if self.role is not None:
-            return self.role in RECORDING_ROLES
-        return not self.has_team and self.user_role in RECORDING_USER_ROLES
-
-    @property
-    def sees_leads(self) -> bool:
-        """Leads are for the inspecting team, not for invited social supervisors."""
-        return self.role is not TeamRole.SOCIAL_SUPERVISOR
+# A task's rules are the team standing itself (the case adds only "closed is read-only").
+TaskAccess = TeamStanding
 
 
 def get_task(session: Session, task_id: str) -> InspectionTask:
@@ -72,17 +33,7 @@ def get_task(session: Session, task_id: str) -> InspectionTask:
 
 def task_access(session: Session, profile: OpenProfile, task_id: str) -> TaskAccess:
     """What the profile's user may do with task ``task_id``."""
-    team_size = session.scalar(
-        select(func.count()).where(
-            TeamMembership.task_id == task_id, TeamMembership.deleted_at.is_(None)
-        )
-    )
-    return TaskAccess(
-        task_id=task_id,
-        role=user_team_role(session, profile, task_id),
-        user_role=user_role(session, profile),
-        has_team=bool(team_size),
-    )
+    return team_standing(session, profile, task_id)
 
 
 def require_leader(session: Session, profile: OpenProfile, task_id: str) -> InspectionTask:
