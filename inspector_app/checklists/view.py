@@ -85,13 +85,17 @@ def visible_codes(
     visible: set[str] = set()
     for template in templates:
         for item in template.items():
-            condition = item.condition
-            if condition is None or (
-                condition.item in visible
-                and condition.holds(answers.get(condition.item, UNCHECKED))
-            ):
+            if item_visible(item, visible, answers):
                 visible.add(item.code)
     return visible
+
+
+def item_visible(item: Item, visible: set[str], answers: Mapping[str, ChecklistAnswer]) -> bool:
+    """Whether ``item`` shows, given the items shown before it and the answers so far."""
+    condition = item.condition
+    return condition is None or (
+        condition.item in visible and condition.holds(answers.get(condition.item, UNCHECKED))
+    )
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from inspector_app.demo.task_specs import (
     TASKS,
     TaskSpec,
 )
+from inspector_app.legal import chinese_number, parse_violation_code
 from inspector_app.sealing.payload import seal_task_payload
 from inspector_app.security.key_wrap import KdfParams
 from inspector_app.services.arrival import ENFORCEMENT_IDS, INSPECTION_NOTICE
@@ -45,16 +46,15 @@ from local_db.outbox import ACTOR_KEY
 
 BEIJING = timezone(timedelta(hours=8))
 REGULATION = "《医疗保障基金使用监督管理条例》"
-_ITEMS = ("一", "二", "三", "四", "五", "六", "七")
-_ARTICLES = {"38": "第三十八条", "39": "第三十九条", "40": "第四十条"}
 
 
 def legal_basis(code: str) -> str:
     """``art38.1`` → 《医疗保障基金使用监督管理条例》第三十八条第一项 (empty for non-violations)."""
-    if not code.startswith("art"):
+    # Written in Chinese whatever the UI language: the demo's case files are Chinese records.
+    ref = parse_violation_code(code)
+    if ref is None or ref.item is None:
         return ""
-    article, item = code[3:].split(".")
-    return f"{REGULATION}{_ARTICLES[article]}第{_ITEMS[int(item) - 1]}项"
+    return f"{REGULATION}第{chinese_number(ref.article)}条第{chinese_number(ref.item)}项"
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,8 @@ from collections.abc import Sequence
 from sqlalchemy.orm import Session
 
 from inspector_app.checklists.service import store_shipped_templates, stored_template
-from inspector_app.checklists.templates import Item, Template, shipped_templates
+from inspector_app.checklists.templates import Template, shipped_templates
+from inspector_app.checklists.view import item_visible
 from local_db.enums import ChecklistAnswer, LinkKind
 from local_db.models import CaseChecklist, CaseLink, ChecklistResponse
 
@@ -46,14 +47,6 @@ def _non_compliant_items(template: Template, violation_codes: Sequence[str]) -> 
     return chosen
 
 
-def _visible(item: Item, answers: dict[str, ChecklistAnswer]) -> bool:
-    condition = item.condition
-    if condition is None:
-        return True
-    answer = answers.get(condition.item, ChecklistAnswer.UNCHECKED)
-    return condition.holds(answer)
-
-
 def answer_demo_checklist(
     session: Session,
     *,
@@ -84,9 +77,11 @@ def answer_demo_checklist(
     items = list(template.items())
     limit = len(items) if complete else int(len(items) * OPEN_CASE_SHARE)
     answers: dict[str, ChecklistAnswer] = {}
+    visible: set[str] = set()
     for position, item in enumerate(items):
-        if not _visible(item, answers):
+        if not item_visible(item, visible, answers):
             continue
+        visible.add(item.code)
         if position >= limit and item.code not in failing_items:
             continue
         if item.code in failing_items:
