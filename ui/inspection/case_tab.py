@@ -57,11 +57,16 @@ class CaseTab(QWidget):
     # --------------------------------------------------------------- life cycle
 
     def set_case(self, task_id: str, case_id: str | None) -> None:
-        """Show ``case_id`` (None: the task has no case file yet) and mark the data stale."""
-        changed = (task_id, case_id) != (self.task_id, self.case_id)
-        self.task_id, self.case_id = task_id, case_id
-        self.stale = True
-        if changed or self.isVisible():
+        """Show ``case_id`` (None: the task has no case file yet).
+
+        Another case is read at once; the same case is read again only if something marked
+        it stale (a tab that just saved has already read its own change).
+        """
+        if (task_id, case_id) != (self.task_id, self.case_id):
+            self.task_id, self.case_id = task_id, case_id
+            self.stale = True
+            self.reload()
+        elif self.stale and self.isVisible():
             self.reload()
 
     def activate(self) -> None:

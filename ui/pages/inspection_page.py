@@ -138,7 +138,7 @@ class InspectionPage(BasePage):
         self.scroll_area.setWidget(details)
         self.actions_bar = TaskActionsBar(context, self)
         self.header_actions.addWidget(self.actions_bar)
-        self.actions_bar.changed.connect(self.reload)
+        self.actions_bar.changed.connect(self._task_changed)
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.scroll_area, "")
@@ -206,6 +206,7 @@ class InspectionPage(BasePage):
     def show_task(self, task_id: str) -> None:
         """Make ``task_id`` the current inspection and load it."""
         self.task_id = task_id
+        self._mark_tabs_stale()
         self.reload()
 
     def reload(self) -> None:
@@ -236,11 +237,23 @@ class InspectionPage(BasePage):
 
     def _case_changed(self) -> None:
         """A tab changed the case: the overview and the other tabs read it again."""
-        sender = self.sender()
-        for tab in self.case_tabs:
-            if tab is not sender:
-                tab.stale = True
+        self._mark_tabs_stale(except_tab=self.sender())
         self.reload()
+
+    def mark_stale(self) -> None:
+        """Data changed elsewhere: the tabs read the case again too."""
+        self._mark_tabs_stale()
+        super().mark_stale()
+
+    def _task_changed(self) -> None:
+        """The task moved on (opened, arrival, finished): what every tab allows may change."""
+        self._mark_tabs_stale()
+        self.reload()
+
+    def _mark_tabs_stale(self, except_tab: object = None) -> None:
+        for tab in self.case_tabs:
+            if tab is not except_tab:
+                tab.stale = True
 
     def _tab_shown(self, index: int) -> None:
         widget = self.tabs.widget(index)
