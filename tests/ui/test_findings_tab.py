@@ -159,6 +159,12 @@ def test_withdraw_keeps_the_finding(
     )
     assert tab.table.row_model.rowCount() == 2
     assert "¥880.00" in tab.total_label.text()
+    # Opening the withdrawn finding shows its status (it is offered only for that finding).
+    withdrawn = next(r for r in tab.view.rows if r.withdrawn)
+    dialog = FindingEditorDialog(context, seeded["case"], withdrawn.id)
+    qtbot.addWidget(dialog)
+    _loaded(qtbot, dialog)
+    assert dialog.status.currentData() == "withdrawn"
 
 
 def test_editor_screenshots(

@@ -311,8 +311,10 @@ class FindingEditorDialog(QDialog):
         self._fill_statuses()
         self._amount_changed(self.amount.text())
 
-    def _fill_statuses(self) -> None:
-        current = self.status.currentData()
+    def _fill_statuses(self, current: str | None = None) -> None:
+        """Offer the statuses; ``current`` (default: the one chosen now) stays selected."""
+        if current is None:
+            current = self.status.currentData()
         self.status.clear()
         for value in FindingStatus:
             if value is FindingStatus.WITHDRAWN and current != value.value:
@@ -368,10 +370,8 @@ class FindingEditorDialog(QDialog):
             self.title_edit.setText(row.title)
             self.description.setPlainText(row.description)
             self.amount.setText(format_amount_input(row.amount_fen) if row.amount_fen else "")
-            self.status.setCurrentIndex(max(0, self.status.findData(row.status.value)))
-            if row.status is FindingStatus.WITHDRAWN:
-                self._fill_statuses()
-                self.status.setCurrentIndex(self.status.findData(row.status.value))
+            # A withdrawn finding's status is offered only while it is the finding's own.
+            self._fill_statuses(row.status.value)
             self.select_violation(row.violation_code, keep_handling=True)
             for value, box in self.handling_boxes.items():
                 box.setChecked(value in row.handling)
