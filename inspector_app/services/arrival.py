@@ -103,7 +103,7 @@ def record_arrival(
     documents = [d.strip() for d in documents_shown if d.strip()]
     with profile.session() as session:
         task = require_task_recording(session, profile, task_id)
-        if task.sealed and task.opened_at is None:
+        if task.sealed_unopened:
             raise NotAllowedError(
                 _("Open the sealed task first: the team leader opens it on site with the code.")
             )

@@ -100,7 +100,7 @@ def list_case_files(*, profile: OpenProfile) -> list[CaseFileRow]:
         ).all()
     result = []
     for case, task, institution_name in rows:
-        revealed = not task.sealed or task.opened_at is not None
+        revealed = not task.sealed_unopened
         result.append(
             CaseFileRow(
                 id=case.id,

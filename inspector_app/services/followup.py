@@ -50,7 +50,7 @@ def followup_view(*, profile: OpenProfile, task_id: str) -> FollowUpView | None:
     """The follow-up view of task ``task_id``; None when the task follows no earlier case."""
     with profile.session() as session:
         task = get_task(session, task_id)
-        if task.follows_case_id is None or (task.sealed and task.opened_at is None):
+        if task.follows_case_id is None or task.sealed_unopened:
             return None  # a sealed task reveals nothing, not even through an earlier case
         earlier = session.get(CaseFile, task.follows_case_id)
         if earlier is None:

@@ -307,7 +307,7 @@ def inspection_overview(*, profile: OpenProfile, task_id: str) -> InspectionOver
             ).one_or_none()
             arrival = arrival_summary(record) if record is not None else None
         access = task_access(session, profile, task_id)
-        sealed_unopened = task.sealed and task.opened_at is None
+        sealed_unopened = task.sealed_unopened
         return InspectionOverview(
             task=row,
             institution=institution,

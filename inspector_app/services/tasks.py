@@ -42,10 +42,6 @@ class TaskRow:
         return self.sealed and self.institution_name is None
 
 
-def _is_revealed(task: InspectionTask) -> bool:
-    return not task.sealed or task.opened_at is not None
-
-
 def task_rows(session: Session, *, task_id: str | None = None) -> list[TaskRow]:
     """Rows of every task not deleted (or of ``task_id`` only), newest planned start first."""
     query = (
@@ -70,7 +66,7 @@ def task_rows(session: Session, *, task_id: str | None = None) -> list[TaskRow]:
         leaders.setdefault(leader_task_id, name)
     result = []
     for task, institution, region_name in rows:
-        revealed = _is_revealed(task) and institution is not None
+        revealed = not task.sealed_unopened and institution is not None
         result.append(
             TaskRow(
                 id=task.id,

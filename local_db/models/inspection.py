@@ -53,6 +53,11 @@ class InspectionTask(SyncedMixin, Base):
     institution: Mapped[Institution | None] = relationship()
     team: Mapped[list[TeamMembership]] = relationship(back_populates="task")
 
+    @property
+    def sealed_unopened(self) -> bool:
+        """Sealed and not yet opened on site: nothing may reveal the target."""
+        return self.sealed and self.opened_at is None
+
 
 class TeamMembership(SyncedMixin, Base):
     """One inspector's place in one task's team."""
