@@ -164,23 +164,29 @@ class OpenProfile:
         self.engine = engine
         self.user_id = user_id
         self._key = key
+        self._derived: dict[str, bytes] = {}
         self._sessions: sessionmaker[ProfileSession] = session_factory(engine)
 
     def derive_key(self, purpose: str) -> bytes:
         """A 256-bit key for one purpose (e.g. ``"evidence-blobs"``), derived from the DB key.
 
         HKDF-SHA256 with the profile id as salt: files encrypted outside the database (evidence
-        originals) need no second secret, and no purpose's key reveals another's.
+        originals) need no second secret, and no purpose's key reveals another's. Derived once
+        per purpose (naming every blob of a case would otherwise run HKDF per file).
         """
-        from cryptography.hazmat.primitives import hashes
-        from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+        derived = self._derived.get(purpose)
+        if derived is None:
+            from cryptography.hazmat.primitives import hashes
+            from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-        return HKDF(
-            algorithm=hashes.SHA256(),
-            length=32,
-            salt=self.info.profile_id.encode(),
-            info=f"fund-inspector/{purpose}".encode(),
-        ).derive(self._key)
+            derived = HKDF(
+                algorithm=hashes.SHA256(),
+                length=32,
+                salt=self.info.profile_id.encode(),
+                info=f"fund-inspector/{purpose}".encode(),
+            ).derive(self._key)
+            self._derived[purpose] = derived
+        return derived
 
     @property
     def path(self) -> Path:

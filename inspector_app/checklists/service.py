@@ -236,9 +236,11 @@ def _findings(session: Session, case_id: str) -> dict[str, int]:
     return {code: int(n) for code, n in rows}
 
 
-def _choices(session: Session) -> tuple[TemplateChoice, ...]:
+def _choices(
+    session: Session, newest: dict[str, tuple[str, Template | None]]
+) -> tuple[TemplateChoice, ...]:
     choices = []
-    for code, (version, shipped) in sorted(newest_versions(session).items()):
+    for code, (version, shipped) in sorted(newest.items()):
         template = shipped or stored_template(session, code, version)
         choices.append(
             TemplateChoice(
@@ -299,7 +301,7 @@ def read_view(session: Session, profile: OpenProfile, case_id: str) -> Checklist
         evidence=_evidence(session, case_id),
         findings=_findings(session, case_id),
         retired=tuple(retired),
-        choices=_choices(session),
+        choices=_choices(session, newest),
         default_choice=default_template_code(kind),
     ).derive()
 

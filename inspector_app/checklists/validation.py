@@ -22,7 +22,6 @@ from inspector_app.i18n import _
 from inspector_app.resources import resource_path
 
 SCHEMA_FILE = ("checklists", "checklist-template.schema.json")
-CATALOGUE_FILE = ("catalogue", "violations.json")
 
 
 class TemplateError(ValueError):
@@ -68,13 +67,13 @@ def catalogue_codes() -> frozenset[str] | None:
     An unreadable catalogue also yields None: the catalogue's own tests judge it, and a
     template must not become unusable because another file is being edited.
     """
-    path = resource_path(*CATALOGUE_FILE)
-    if not path.is_file():
+    from inspector_app.findings.catalogue import catalogue, catalogue_path
+
+    if not catalogue_path().is_file():
         return None
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return frozenset(str(entry["code"]) for entry in data["entries"])
-    except (ValueError, KeyError, TypeError):
+        return frozenset(entry.code for entry in catalogue().entries)
+    except ValueError:  # CatalogueError and JSON errors alike
         return None
 
 

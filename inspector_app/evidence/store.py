@@ -75,7 +75,6 @@ class StoredBlob:
 
 class _Keys:
     def __init__(self, profile: OpenProfile) -> None:
-        self.names = profile.derive_key("evidence-names")
         self.blobs = profile.derive_key("evidence-blobs")
 
     def file_cipher(self, salt: bytes) -> AESGCM:

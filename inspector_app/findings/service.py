@@ -12,7 +12,6 @@ A non-compliant checklist answer becomes a finding in one action
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -41,7 +40,6 @@ from inspector_app.profiles import OpenProfile
 from local_db.enums import ChecklistAnswer, EvidenceKind, FindingStatus, Handling, LinkKind
 from local_db.models import ChecklistResponse, EvidenceItem, Finding, InterviewRecord
 
-CHECKLIST_MODULE = "inspector_app.checklists.service"
 LINK_TARGETS = (LinkKind.CHECKLIST_ITEM, LinkKind.EVIDENCE, LinkKind.CLAIM, LinkKind.INTERVIEW)
 LEGAL_BASIS_SEPARATOR = "；"
 TITLE_MAX = 256
@@ -636,24 +634,24 @@ def link_choices(*, profile: OpenProfile, case_id: str) -> LinkChoices:
 def _item_draft(session: Session, case_id: str, item_code: str, note: str) -> FindingDraft:
     """The draft from the checklist item's template entry, or from the answer alone.
 
-    While the checklist module is not installed, or the case's template does not know the
-    item (an answer synced from a template this computer lacks), the finding still gets made:
-    with a generic title and Art. 38(7), for the inspector to complete in the editor.
+    When the case's template does not know the item (an answer synced from a template this
+    computer lacks), the finding still gets made: with a generic title and Art. 38(7), for
+    the inspector to complete in the editor.
     """
-    if importlib.util.find_spec(CHECKLIST_MODULE) is not None:
-        checklists = importlib.import_module(CHECKLIST_MODULE)
-        try:
-            item = checklists.checklist_item(session, case_id, item_code)
-        except LookupError:
-            item = None
-        if item is not None:
-            return draft_from_item(
-                item_code=item_code,
-                question=item.question.text(),
-                violation_codes=list(item.violations),
-                legal_basis=list(item.legal_basis),
-                note=note,
-            )
+    from inspector_app.checklists.service import checklist_item
+
+    try:
+        item = checklist_item(session, case_id, item_code)
+    except LookupError:
+        item = None
+    if item is not None:
+        return draft_from_item(
+            item_code=item_code,
+            question=item.question.text(),
+            violation_codes=list(item.violations),
+            legal_basis=list(item.legal_basis),
+            note=note,
+        )
     return draft_from_item(
         item_code=item_code, question="", violation_codes=(), legal_basis=(), note=note
     )
