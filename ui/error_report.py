@@ -14,6 +14,7 @@ import logging
 import os
 import sys
 import threading
+from collections.abc import Callable
 from io import TextIOWrapper
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
@@ -153,3 +154,22 @@ def install() -> None:
 def log_error(error: BaseException) -> None:
     """Log ``error`` (scrubbed) without bothering the user: the caller shows it in place."""
     _log.warning("handled error\n%s", describe(error))
+
+
+# Errors whose message is written for the user (refusals, validation): shown as they are.
+USER_ERRORS: tuple[type[BaseException], ...] = (PermissionError, ValueError, LookupError)
+
+
+def handle_failure(
+    error: BaseException, show: Callable[[str], object], *, always_show: bool = False
+) -> None:
+    """One way for background work to fail: a user error is logged and shown with ``show``;
+    anything else goes to the crash report (which logs it), and to ``show`` too if
+    ``always_show``."""
+    if isinstance(error, USER_ERRORS):
+        log_error(error)
+        show(str(error))
+        return
+    report(error)
+    if always_show:
+        show(str(error))

@@ -47,7 +47,6 @@ from inspector_app.progress import Progress
 from local_db.enums import EvidenceKind, LinkKind
 from ui import error_report
 from ui.context import ShellContext
-from ui.inspection.case_tab import USER_ERRORS
 from ui.workers import Operation
 
 
@@ -332,16 +331,15 @@ class AddEvidenceDialog(QDialog):
     def _failed(self, error: BaseException) -> None:
         self.operation = None
         self._set_busy(False)
-        if isinstance(error, USER_ERRORS):
-            error_report.log_error(error)
-            self.status_label.setText(str(error))
-            QMessageBox.warning(self, self.windowTitle(), str(error))
-            return
         if isinstance(error, OSError):
             error_report.log_error(error)
             self.status_label.setText(_("The file could not be read or stored."))
             return
-        error_report.report(error)
+        error_report.handle_failure(error, self._show_refusal)
+
+    def _show_refusal(self, message: str) -> None:
+        self.status_label.setText(message)
+        QMessageBox.warning(self, self.windowTitle(), message)
 
     def _cancelled(self) -> None:
         self.operation = None

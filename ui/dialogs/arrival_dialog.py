@@ -38,7 +38,6 @@ from inspector_app.services.arrival import COMMON_DOCUMENTS, Representative, doc
 from inspector_app.vocabulary import team_role_label
 from ui import error_report
 from ui.context import ShellContext
-from ui.inspection.case_tab import USER_ERRORS
 from ui.workers import Operation
 
 if TYPE_CHECKING:
@@ -241,9 +240,6 @@ class ArrivalDialog(QDialog):
         self.accept()
 
     def _failed(self, error: BaseException) -> None:
-        error_report.log_error(error)
-        if not isinstance(error, USER_ERRORS):
-            error_report.report(error)
-        self.error_label.setText(str(error))
+        error_report.handle_failure(error, self.error_label.setText, always_show=True)
         self.error_label.show()
         self.save_button.setEnabled(True)

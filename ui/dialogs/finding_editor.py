@@ -44,7 +44,6 @@ from local_db.enums import FindingStatus, Handling
 from ui import error_report, formatting
 from ui.context import ShellContext
 from ui.dialogs.finding_links import FindingLinksWidget
-from ui.inspection.case_tab import USER_ERRORS
 from ui.workers import Operation
 
 R = TypeVar("R")
@@ -342,11 +341,7 @@ class FindingEditorDialog(QDialog):
     def _failed(self, error: BaseException) -> None:
         self.saving = False
         self._set_enabled(self.loaded)
-        if isinstance(error, USER_ERRORS):
-            error_report.log_error(error)
-            self.show_error(str(error))
-            return
-        error_report.report(error)
+        error_report.handle_failure(error, self.show_error)
 
     def _load(self) -> None:
         from inspector_app.findings.catalogue import catalogue

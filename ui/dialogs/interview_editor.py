@@ -45,7 +45,6 @@ from inspector_app.progress import Progress
 from inspector_app.vocabulary import team_role_label
 from ui import error_report
 from ui.context import ShellContext
-from ui.inspection.case_tab import USER_ERRORS
 from ui.workers import Operation
 
 R = TypeVar("R")
@@ -312,11 +311,7 @@ class InterviewEditorDialog(QDialog):
     def _failed(self, error: BaseException) -> None:
         self.saving = False
         self.setEnabled(self.loaded)
-        if isinstance(error, USER_ERRORS):
-            error_report.log_error(error)
-            self.show_error(str(error))
-            return
-        error_report.report(error)
+        error_report.handle_failure(error, self.show_error)
 
     def _load(self) -> None:
         from inspector_app.interviews.service import interview_editor_data

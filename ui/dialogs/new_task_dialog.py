@@ -40,7 +40,6 @@ from inspector_app.vocabulary import (
 from local_db.enums import InstitutionKind, InstitutionLevel, TaskOrigin, TaskType, TeamRole
 from ui import error_report
 from ui.context import ShellContext
-from ui.inspection.case_tab import USER_ERRORS
 from ui.workers import Operation
 
 if TYPE_CHECKING:
@@ -319,9 +318,6 @@ class NewTaskDialog(QDialog):
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).hide()
 
     def _failed(self, error: BaseException) -> None:
-        error_report.log_error(error)
-        if not isinstance(error, USER_ERRORS):
-            error_report.report(error)
-        self.error_label.setText(str(error))
+        error_report.handle_failure(error, self.error_label.setText, always_show=True)
         self.error_label.show()
         self._update()

@@ -22,9 +22,6 @@ from ui.workers import Operation
 
 R = TypeVar("R")
 
-# Errors whose message is written for the user: shown as is, without a crash report.
-USER_ERRORS: tuple[type[BaseException], ...] = (PermissionError, ValueError, LookupError)
-
 
 class CaseTab(QWidget):
     """Base of the inspection tabs; subclasses implement ``title``, ``reload``, ``retranslate``."""
@@ -124,8 +121,6 @@ class CaseTab(QWidget):
         operation.run_in_background(self.context.tasks, writes=True)
 
     def _report(self, error: BaseException) -> None:
-        if isinstance(error, USER_ERRORS):
-            error_report.log_error(error)
-            QMessageBox.warning(self, self.title(), str(error))
-            return
-        error_report.report(error)
+        error_report.handle_failure(
+            error, lambda message: QMessageBox.warning(self, self.title(), message)
+        )

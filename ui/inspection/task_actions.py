@@ -22,7 +22,6 @@ from local_db.enums import TaskStatus
 from ui import error_report
 from ui.context import ShellContext
 from ui.icons import icon
-from ui.inspection.case_tab import USER_ERRORS
 from ui.workers import Operation
 
 if TYPE_CHECKING:
@@ -149,8 +148,6 @@ class TaskActionsBar(QWidget):
         operation.owned_by(self).quietly().run_in_background(self.context.tasks, writes=True)
 
     def _report(self, error: BaseException) -> None:
-        if isinstance(error, USER_ERRORS):
-            error_report.log_error(error)
-            QMessageBox.warning(self, _("Finish on-site work"), str(error))
-            return
-        error_report.report(error)
+        error_report.handle_failure(
+            error, lambda message: QMessageBox.warning(self, _("Finish on-site work"), message)
+        )
