@@ -37,8 +37,8 @@ _CJK_CHAR = (
 )
 # A run of CJK characters, with the middle dot of transcribed names (阿依古丽·买买提).
 _CJK_RUN = re.compile(f"[{_CJK_CHAR}]+(?:[·•・][{_CJK_CHAR}]+)*")
-_ID_NUMBER = re.compile(r"(?<!\d)(\d{6})\d{8}(\d{3}[\dXx])(?!\d)")
-_PHONE = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
+ID_NUMBER = re.compile(r"(?<!\d)(\d{6})\d{8}(\d{3}[\dXx])(?!\d)")
+PHONE = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
 _LONG_DIGITS = re.compile(r"(?<!\d)\d{10,}(?!\d)")
 
 
@@ -56,8 +56,8 @@ def scrub_text(text: str) -> str:
     for pattern in _QUOTED:
         text = pattern.sub(_mask_quoted, text)
     text = _CJK_RUN.sub(MASK, text)
-    text = _ID_NUMBER.sub(r"\1********\2", text)
-    text = _PHONE.sub(r"\1****\2", text)
+    text = ID_NUMBER.sub(r"\1********\2", text)
+    text = PHONE.sub(r"\1****\2", text)
     return _LONG_DIGITS.sub(lambda m: m.group()[:3] + "*" * (len(m.group()) - 3), text)
 
 

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from inspector_app.i18n import _
+from inspector_app.privacy import ID_NUMBER, PHONE
 
 # Field names (lower case) that identify a person who reported, complained or was contacted.
 IDENTITY_KEYS = frozenset(
@@ -54,8 +55,6 @@ IDENTITY_KEYS = frozenset(
     }
 )
 LEAD_KEYS = frozenset({"text", "topic", "period", "department"})
-_ID_NUMBER = re.compile(r"(?<!\d)\d{17}[\dXx](?!\d)")
-_MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 
 
 class WhistleblowerIdentityError(ValueError):
@@ -79,7 +78,7 @@ def _refuse_identifying_text(text: str) -> None:
     # 138 1234 5678) must not hide a number from the patterns.
     folded = unicodedata.normalize("NFKC", text)
     squeezed = re.sub(r"(?<=\d)[\s\-.·]+(?=\d)", "", folded)
-    if any(_ID_NUMBER.search(t) or _MOBILE.search(t) for t in (folded, squeezed)):
+    if any(ID_NUMBER.search(t) or PHONE.search(t) for t in (folded, squeezed)):
         raise WhistleblowerIdentityError(
             _(
                 "A lead contains what looks like a phone or ID-card number. Leads say what to "
