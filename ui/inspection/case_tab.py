@@ -21,6 +21,7 @@ from ui.context import ShellContext
 from ui.workers import Operation
 
 R = TypeVar("R")
+TAB_DATA = "data"  # the load channel of the tab's own data
 
 
 class CaseTab(QWidget):
@@ -34,7 +35,7 @@ class CaseTab(QWidget):
         self.case_id: str | None = None
         self.task_id: str | None = None
         self.stale = True
-        self._generation = 0
+        self._generations: dict[str, int] = {}
         self.layout_ = QVBoxLayout(self)
         self.layout_.setContentsMargins(0, 8, 0, 0)
         self.layout_.setSpacing(8)
@@ -71,19 +72,36 @@ class CaseTab(QWidget):
         if self.stale:
             self.reload()
 
-    def load(self, work: Callable[[], R], done: Callable[[R], None], *, label: str) -> None:
-        """Run a read on the pool and hand the result to ``done`` (latest call wins)."""
-        self._generation += 1
-        generation = self._generation
-        self.stale = False
+    def load(
+        self,
+        work: Callable[[], R],
+        done: Callable[[R], None],
+        *,
+        label: str,
+        channel: str = TAB_DATA,
+    ) -> None:
+        """Run a read on the pool and hand the result to ``done`` (latest call wins).
+
+        Each ``channel`` has its own "latest": a detail read (e.g. a preview of the selected
+        row) neither drops nor is dropped by the tab's own data read, and only the data read
+        decides whether the tab is stale.
+        """
+        generation = self._generations.get(channel, 0) + 1
+        self._generations[channel] = generation
+        if channel == TAB_DATA:
+            self.stale = False
+
+        def latest() -> bool:
+            return generation == self._generations[channel]
 
         def deliver(result: R) -> None:
-            if generation == self._generation:
+            if latest():
                 done(result)
 
         def fail(error: BaseException) -> None:
-            if generation == self._generation:
-                self.stale = True
+            if latest():
+                if channel == TAB_DATA:
+                    self.stale = True
                 self._report(error)
 
         def run(_progress: Progress) -> R:

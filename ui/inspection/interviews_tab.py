@@ -164,6 +164,7 @@ class InterviewsTab(CaseTab):
             lambda: interview_detail(profile=profile, interview_id=interview_id),
             self._show_preview,
             label=_("Loading the interview record"),
+            channel="preview",
         )
 
     def _show_preview(self, detail: InterviewDetail) -> None:
