@@ -42,7 +42,7 @@ def build_demo(
             session, reference, today=today or date.today(), interviewees=interviewees
         )
         profile.audit(session, "demo.created", detail=f"seed={seed}")
-    add_demo_evidence(profile, case_number=f"AJ{(today or date.today()).year}001")
+    add_demo_evidence(profile, case_id=work.on_site_case_id)
     progress.finish()
     settlement = load_demo_settlement(
         profile, institution_code=INSPECTED_HOSPITAL, claims=claims, seed=seed, progress=progress

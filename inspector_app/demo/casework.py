@@ -64,6 +64,7 @@ class CaseworkCounts:
     tasks: int
     case_files: int
     findings: int
+    on_site_case_id: str  # the case of the first task: the inspection in progress
 
 
 def _member(reference: ReferenceData, who: str) -> InspectorRef:
@@ -162,7 +163,9 @@ def add_casework(
         )  # fmt: skip
         cases += 1
         findings += len(spec.findings)
-    return CaseworkCounts(tasks=len(TASKS), case_files=cases, findings=findings)
+    return CaseworkCounts(
+        tasks=len(TASKS), case_files=cases, findings=findings, on_site_case_id=case_ids[0]
+    )
 
 
 def _arrival(

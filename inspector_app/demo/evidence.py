@@ -18,7 +18,7 @@ from inspector_app.casework.links import LinkRef
 from inspector_app.evidence.recording import ExtractionInput, add_evidence
 from inspector_app.profiles import OpenProfile
 from local_db.enums import EvidenceKind, LinkKind
-from local_db.models import CaseFile, Finding
+from local_db.models import Finding
 
 # A CJK TrueType font from the system, when one is installed (the set-up installs WenQuanYi).
 FONT_CANDIDATES = (
@@ -58,15 +58,12 @@ class DemoEvidence:
     items: int
 
 
-def add_demo_evidence(profile: OpenProfile, *, case_number: str) -> DemoEvidence:
-    """Record three pieces of evidence in the demo's on-site case ``case_number``."""
+def add_demo_evidence(profile: OpenProfile, *, case_id: str) -> DemoEvidence:
+    """Record three pieces of evidence in the demo's on-site case ``case_id``."""
     with profile.read_session() as session:
-        case_id = session.scalar(select(CaseFile.id).where(CaseFile.case_number == case_number))
         finding_id = session.scalar(
             select(Finding.id).where(Finding.case_id == case_id).order_by(Finding.created_at)
         )
-    if case_id is None:
-        return DemoEvidence(items=0)
     ward = _sheet(
         "住院病区在院患者核对表（夜查）",
         [f"{bed:>2} 床  在床：{'是' if bed % 4 else '否（无请假条）'}" for bed in range(1, 11)],
