@@ -129,6 +129,8 @@ class LinkKind(StrEnum):
     CLAIM = "claim"
     INTERVIEW = "interview"
     RECTIFICATION = "rectification"
+    CLAIM_REVIEW = "claim_review"
+    SCREENING_FLAG = "screening_flag"
 
 
 class CustodyEventKind(StrEnum):
@@ -145,6 +147,57 @@ class RectificationStatus(StrEnum):
     RECTIFIED = "rectified"
     PARTLY_RECTIFIED = "partly_rectified"
     NOT_RECTIFIED = "not_rectified"
+
+
+class ImportFileRole(StrEnum):
+    """What one imported file holds (the column-mapping profiles are per role)."""
+
+    CLAIMS = "claims"
+    LINES = "lines"
+    PURCHASES = "purchases"
+    DISPENSING = "dispensing"
+    STOCK_COUNTS = "stock_counts"
+
+
+class FlagReviewStatus(StrEnum):
+    """An inspector's decision on one screening flag (a flag is a suspicion, not a finding)."""
+
+    CONFIRMED = "confirmed"
+    DATA_QUALITY = "data_quality"
+    DISMISSED = "dismissed"
+
+
+class SamplingMethod(StrEnum):
+    """How the units of a sample were drawn."""
+
+    SIMPLE_RANDOM = "simple_random"
+    STRATIFIED = "stratified"
+    PPS = "pps"
+    RISK_BASED = "risk_based"
+
+
+class ReviewStatus(StrEnum):
+    """Progress of the review of one sampled claim against the medical file."""
+
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+
+
+class LineDecision(StrEnum):
+    """Outcome of the review of one claim line."""
+
+    ACCEPTED = "accepted"
+    DISALLOWED = "disallowed"
+    PARTLY_DISALLOWED = "partly_disallowed"
+
+
+class InventoryMovementKind(StrEnum):
+    """One row of purchase–sale–stock (进销存) data."""
+
+    OPENING_STOCK = "opening_stock"
+    PURCHASE = "purchase"
+    DISPENSED = "dispensed"
+    CLOSING_STOCK = "closing_stock"
 
 
 class UserRole(StrEnum):

@@ -39,7 +39,7 @@ CLAIM_COLUMNS = (
 LINE_COLUMNS = (
     "claim_id", "line_no", "item_code", "item_name", "item_category", "unit",
     "unit_price_fen", "quantity", "amount_fen", "coverage_class", "ordering_doctor",
-    "service_time", "trace_code",
+    "service_time", "trace_code", "ordered_quantity",
 )  # fmt: skip
 PLANTED_COLUMNS = ("batch_id", "claim_id", "kind", "detail")
 

@@ -13,7 +13,15 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from inspector_app import i18n
-from inspector_app.cli import checklist_commands, evidence_commands, task_commands
+from inspector_app.cli import (
+    checklist_commands,
+    evidence_commands,
+    sample_commands,
+    screening_commands,
+    settlement_commands,
+    stats_commands,
+    task_commands,
+)
 from inspector_app.cli.demo_commands import add_demo_claims_parser
 from inspector_app.cli.password import NoPasswordError, read_password
 from inspector_app.cli.progress_line import stderr_progress
@@ -148,7 +156,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     verify.add_argument("--profile", type=Path, required=True)
     verify.set_defaults(handler=_cmd_profile_verify)
-    for module in (task_commands, checklist_commands, evidence_commands):
+    for module in (
+        task_commands,
+        checklist_commands,
+        evidence_commands,
+        settlement_commands,
+        screening_commands,
+        sample_commands,
+        stats_commands,
+    ):
         module.add_parsers(commands)
     return parser
 

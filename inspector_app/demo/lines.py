@@ -46,6 +46,7 @@ class ChunkLines:
     amount: IntArray
     trace_serial: IntArray  # -1 where the item carries no traceability code
     forced: BoolArray
+    ordered_quantity: IntArray  # the quantity in the doctor's order (医嘱)
 
 
 def trace_serial(seed: int, claim: IntArray, slot: IntArray) -> IntArray:
@@ -210,4 +211,5 @@ def generate_lines(plan: BatchPlan, start: int, stop: int) -> ChunkLines:
         amount=quantity * price,
         trace_serial=np.where(plan.catalogue.is_drug[item], serial, -1),
         forced=forced,
+        ordered_quantity=quantity.copy(),
     )

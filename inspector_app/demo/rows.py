@@ -124,6 +124,7 @@ def _line_rows(
         plan.doctors.code[v.doctor[owner]].tolist(),
         plan.calendar.timestamps(v.admit_day[owner] + lines.day, lines.second),
         trace.tolist(),
+        lines.ordered_quantity.astype(np.float64).tolist(),
     )
 
 

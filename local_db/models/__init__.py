@@ -22,8 +22,24 @@ from local_db.models.checklist import (
     ChecklistTemplate,
 )
 from local_db.models.inspection import ArrivalRecord, CaseFile, InspectionTask, TeamMembership
-from local_db.models.reference import Inspector, Institution, Region
-from local_db.models.settlement import Claim, ClaimLine, PlantedIrregularity, SettlementBatch
+from local_db.models.inventory import InventoryBatch, InventoryMovement
+from local_db.models.reference import DeathRecord, Inspector, Institution, MedicalItem, Region
+from local_db.models.sampling import (
+    AppraisalRecord,
+    ClaimReview,
+    LineReview,
+    SampleDraw,
+    SampleUnit,
+)
+from local_db.models.screening import FlagReview, ScreeningFlag, ScreeningRun
+from local_db.models.settlement import (
+    Claim,
+    ClaimLine,
+    ImportProblem,
+    MappingProfile,
+    PlantedIrregularity,
+    SettlementBatch,
+)
 from local_db.models.system import (
     AppSetting,
     AuditLogEntry,
@@ -35,6 +51,7 @@ from local_db.models.system import (
 
 __all__ = [
     "AppSetting",
+    "AppraisalRecord",
     "ArrivalRecord",
     "AuditLogEntry",
     "CaseChecklist",
@@ -45,23 +62,36 @@ __all__ = [
     "ChecklistTemplate",
     "Claim",
     "ClaimLine",
+    "ClaimReview",
     "CustodyEvent",
+    "DeathRecord",
     "Device",
     "DeviceSecret",
     "EvidenceItem",
     "EvidenceThumbnail",
     "ExtractionRecord",
     "Finding",
+    "FlagReview",
+    "ImportProblem",
     "InspectionTask",
     "Inspector",
     "Institution",
     "InterviewEntry",
     "InterviewRecord",
+    "InventoryBatch",
+    "InventoryMovement",
+    "LineReview",
     "LocalUser",
+    "MappingProfile",
+    "MedicalItem",
     "OutboxEntry",
     "PlantedIrregularity",
     "RectificationCheck",
     "Region",
+    "SampleDraw",
+    "SampleUnit",
+    "ScreeningFlag",
+    "ScreeningRun",
     "SettlementBatch",
     "TeamMembership",
 ]

@@ -15,6 +15,8 @@ from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from local_db.base import Base, SyncedMixin
+from local_db.enums import ImportFileRole
+from local_db.models._columns import enum_type
 from local_db.types import UTCDateTime
 
 
@@ -34,6 +36,12 @@ class SettlementBatch(SyncedMixin, Base):
     line_count: Mapped[int] = mapped_column(default=0)
     total_fen: Mapped[int] = mapped_column(default=0)
     loaded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Set by a file import: the source file kept as evidence (with its extraction record),
+    # how many rows were refused (listed in ``import_problem``) and, as JSON, the files,
+    # encodings and column mappings used.
+    evidence_id: Mapped[str | None] = mapped_column(ForeignKey("evidence_item.id"), default=None)
+    rejected_count: Mapped[int] = mapped_column(default=0)
+    import_detail: Mapped[str] = mapped_column(Text, default="{}")
 
 
 class Claim(Base):
@@ -89,6 +97,9 @@ class ClaimLine(Base):
     ordering_doctor: Mapped[str] = mapped_column(String(32))
     service_time: Mapped[str] = mapped_column(String(19))
     trace_code: Mapped[str | None] = mapped_column(String(32))
+    # Quantity in the doctor's order (医嘱), when the export has it; billed ``quantity``
+    # differing from it is a screening rule.
+    ordered_quantity: Mapped[float | None] = mapped_column(default=None)
 
 
 class PlantedIrregularity(Base):
@@ -105,3 +116,40 @@ class PlantedIrregularity(Base):
     claim_id: Mapped[int] = mapped_column(ForeignKey("claim.id"), index=True)
     kind: Mapped[str] = mapped_column(String(32))
     detail: Mapped[str] = mapped_column(Text, default="")
+
+
+class ImportProblem(Base):
+    """One refused row (or value) of an imported file: the per-row error report.
+
+    Values are kept as read (they may be patient data, so they stay in the encrypted
+    database and never go to logs). ``problem`` is a stable code; the screen words it.
+    """
+
+    __tablename__ = "import_problem"
+    __table_args__ = (Index("ix_import_problem_batch_row", "batch_id", "file_role", "row_no"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_id: Mapped[str] = mapped_column(ForeignKey("settlement_batch.id"))
+    file_role: Mapped[ImportFileRole] = mapped_column(enum_type(ImportFileRole))
+    row_no: Mapped[int]
+    column: Mapped[str] = mapped_column(String(128), default="")
+    value: Mapped[str] = mapped_column(Text, default="")
+    problem: Mapped[str] = mapped_column(String(64))
+    detail: Mapped[str] = mapped_column(Text, default="")
+
+
+class MappingProfile(SyncedMixin, Base):
+    """A saved column mapping for one kind of export (e.g. "某HIS 住院结算明细").
+
+    ``columns`` is JSON {target field: source header}; ``options`` JSON holds the date
+    formats, encoding override and header row the user chose.
+    """
+
+    __tablename__ = "mapping_profile"
+    __sync_entity__ = "mapping_profile"
+    __table_args__ = (UniqueConstraint("file_role", "name"),)
+
+    name: Mapped[str] = mapped_column(String(128))
+    file_role: Mapped[ImportFileRole] = mapped_column(enum_type(ImportFileRole))
+    columns: Mapped[str] = mapped_column(Text, default="{}")
+    options: Mapped[str] = mapped_column(Text, default="{}")
