@@ -128,3 +128,39 @@ def markdown_table(results: list[BenchResult]) -> str:
 def machine_table(info: dict[str, str]) -> str:
     """Machine facts as a two-column markdown table."""
     return "\n".join(["| machine | |", "|---|---|", *(f"| {k} | {v} |" for k, v in info.items())])
+
+
+SHARED_DEMO_PASSWORD = "bench-shared-demo-pw"
+
+
+def shared_demo_profile(workdir: Path, claims: int, *, seed: int = 20261123) -> Path:
+    """A demo profile with ``claims`` claims, built once per benchmark run and then reused.
+
+    Several benchmarks need the same large profile (a million claims take minutes to
+    build); it lives beside their own folders (``workdir.parent``) and is built on first
+    use. A half-built one (no ``.complete`` marker) is built again.
+    """
+    import shutil
+
+    from inspector_app.demo import DEMO_USER, build_demo
+    from inspector_app.profiles import create_profile
+    from inspector_app.progress import Progress
+
+    folder = workdir.parent / f"shared-demo-{claims}-{seed}"
+    marker = folder / ".complete"
+    if marker.is_file():
+        return folder
+    shutil.rmtree(folder, ignore_errors=True)
+    profile = create_profile(
+        path=folder,
+        password=SHARED_DEMO_PASSWORD,
+        display_name=DEMO_USER.display_name,
+        username=DEMO_USER.username,
+        role=DEMO_USER.role,
+    )
+    try:
+        build_demo(profile, claims=claims, seed=seed, progress=Progress())
+    finally:
+        profile.close()
+    marker.write_text("ok", encoding="utf-8")
+    return folder

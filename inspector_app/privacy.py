@@ -117,3 +117,20 @@ def _describe(error: BaseException, seen: set[int]) -> list[str]:
             if id(member) not in seen:
                 lines += [f"    {line}" if line else line for line in _describe(member, seen)]
     return lines
+
+
+def mask_identifier(text: str) -> str:
+    """``110101199003071234`` → ``110***********1234``; phones → ``138****5678``.
+
+    Long values keep their first three and last four characters; short ones keep less, and
+    four characters or fewer are hidden entirely.
+    """
+    value = text.strip()
+    length = len(value)
+    if length == 0:
+        return ""
+    if length <= 4:
+        return "*" * length
+    if length < 8:
+        return value[0] + "*" * (length - 3) + value[-2:]
+    return value[:3] + "*" * (length - 7) + value[-4:]

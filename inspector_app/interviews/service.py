@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from inspector_app.casework.access import case_access, record_case_event, require_recording
 from inspector_app.i18n import _, pgettext
+from inspector_app.privacy import mask_identifier
 from inspector_app.profiles import OpenProfile
 from local_db.enums import TeamRole
 from local_db.models import (
@@ -55,23 +56,6 @@ def id_type_label(code: str) -> str:
         "other": pgettext("identity document", "Other document"),
     }
     return labels.get(code, code)
-
-
-def mask_identifier(text: str) -> str:
-    """``110101199003071234`` → ``110***********1234``; phones → ``138****5678``.
-
-    Long values keep their first three and last four characters; short ones keep less, and
-    four characters or fewer are hidden entirely.
-    """
-    value = text.strip()
-    length = len(value)
-    if length == 0:
-        return ""
-    if length <= 4:
-        return "*" * length
-    if length < 8:
-        return value[0] + "*" * (length - 3) + value[-2:]
-    return value[:3] + "*" * (length - 7) + value[-4:]
 
 
 def resident_id_valid(number: str) -> bool:

@@ -14,6 +14,7 @@ from inspector_app.i18n import _
 from inspector_app.vocabulary import institution_kind_label
 from ui import formatting
 from ui.context import ShellContext
+from ui.data.batch_workspace import BatchWorkspace
 from ui.icons import icon
 from ui.pages.base_page import BasePage
 from ui.widgets.data_table import RIGHT, Column, DataTableWidget
@@ -82,12 +83,19 @@ class DataPage(BasePage):
         self.amount_tile = StatTileWidget(self)
         for tile in (self.loads_tile, self.claims_tile, self.lines_tile, self.amount_tile):
             tiles.addWidget(tile, 1)
-        self.body.addLayout(tiles)
+        self.tiles = QWidget(self)
+        tiles.setContentsMargins(0, 0, 0, 0)
+        self.tiles.setLayout(tiles)
+        self.body.addWidget(self.tiles)
         self.table = DataTableWidget(COLUMNS, self)
+        self.table.row_activated.connect(self.open_batch)
         self.empty = EmptyStateWidget("data", self)
+        self.workspace = BatchWorkspace(context, self)
+        self.workspace.closed.connect(self.close_batch)
         self.stack = QStackedWidget(self)
         self.stack.addWidget(self.table)
         self.stack.addWidget(self.empty)
+        self.stack.addWidget(self.workspace)
         self.body.addWidget(self.stack, 1)
         self.retranslate()
 
@@ -102,7 +110,10 @@ class DataPage(BasePage):
         self.lines_tile.set_caption(_("Settlement lines"))
         self.amount_tile.set_caption(_("Total amount"))
         self.summary_label.setText(
-            _("Settlement lists and lines loaded from the institutions' exports.")
+            _(
+                "Settlement lists and lines loaded from the institutions' exports. "
+                "Double-click a load to browse its claims."
+            )
         )
         self.empty.set_texts(
             _("No settlement data yet"),
@@ -112,6 +123,7 @@ class DataPage(BasePage):
             ),
         )
         self.table.retranslate()
+        self.workspace.retranslate()
 
     def reload(self) -> None:
         from inspector_app.services.settlement_summary import data_summary
@@ -131,4 +143,17 @@ class DataPage(BasePage):
         self.lines_tile.set_value(formatting.count(summary.line_count))
         self.amount_tile.set_value(formatting.money(summary.total_fen))
         self.table.set_rows(summary.batches)
-        self.stack.setCurrentWidget(self.table if summary.batches else self.empty)
+        if self.stack.currentWidget() is not self.workspace:
+            self.stack.setCurrentWidget(self.table if summary.batches else self.empty)
+
+    def open_batch(self, batch: BatchRow) -> None:
+        """Show one batch's claims and analyses in place of the list."""
+        self.workspace.set_batch(batch)
+        self.tiles.hide()
+        self.stack.setCurrentWidget(self.workspace)
+
+    def close_batch(self) -> None:
+        """Back to the list of loads."""
+        self.tiles.show()
+        has_rows = bool(self.summary and self.summary.batches)
+        self.stack.setCurrentWidget(self.table if has_rows else self.empty)

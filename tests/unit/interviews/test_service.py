@@ -16,11 +16,11 @@ from inspector_app.interviews.service import (
     interview_detail,
     interview_editor_data,
     interviews_of_case,
-    mask_identifier,
     resident_id_valid,
     transcript,
     update_interview,
 )
+from inspector_app.privacy import mask_identifier
 from inspector_app.profiles import OpenProfile
 from local_db.models import AuditLogEntry, InterviewEntry
 from tests.unit.findings.world import act_as, make_case

@@ -1,0 +1,1 @@
+"""The settlement-data workspace: claims, screening, sampling and review, 进销存."""

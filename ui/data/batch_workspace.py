@@ -1,0 +1,78 @@
+"""One settlement batch opened from the Data page: its claims and the analyses on it.
+
+The tabs share the batch; each loads only when first shown, so opening a batch of a
+million claims costs one page of claims.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
+
+from inspector_app.i18n import _
+from ui import formatting
+from ui.context import ShellContext
+from ui.data.claims_view import ClaimsView
+from ui.icons import icon
+
+if TYPE_CHECKING:
+    from inspector_app.services.settlement_summary import BatchRow
+
+
+class BatchWorkspace(QWidget):
+    """A batch's header and its tabs; ``closed`` asks the page to go back to the list."""
+
+    closed = Signal()
+
+    def __init__(self, context: ShellContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.batch: BatchRow | None = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        header = QHBoxLayout()
+        self.back_button = QPushButton(icon("back"), "", self)
+        self.back_button.clicked.connect(self.closed)
+        self.title = QLabel(self)
+        self.title.setObjectName("sectionTitle")
+        self.facts = QLabel(self)
+        self.facts.setObjectName("muted")
+        header.addWidget(self.back_button)
+        header.addWidget(self.title)
+        header.addWidget(self.facts, 1)
+        layout.addLayout(header)
+        self.tabs = QTabWidget(self)
+        self.claims = ClaimsView(context, self)
+        self.tabs.addTab(self.claims, "")
+        layout.addWidget(self.tabs, 1)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """Re-read every visible text."""
+        self.back_button.setText(_("All settlement data"))
+        self.tabs.setTabText(self.tabs.indexOf(self.claims), _("Claims"))
+        self._show_facts()
+        self.claims.retranslate()
+
+    def set_batch(self, batch: BatchRow) -> None:
+        """Open ``batch``."""
+        self.batch = batch
+        self._show_facts()
+        self.tabs.setCurrentWidget(self.claims)
+        self.claims.set_batch(batch.id)
+
+    def _show_facts(self) -> None:
+        batch = self.batch
+        if batch is None:
+            return
+        self.title.setText(batch.institution_name)
+        self.facts.setText(
+            _("{period} · {claims} claims · {lines} lines · {amount}").format(
+                period=formatting.period(batch.period_start, batch.period_end),
+                claims=formatting.count(batch.claim_count),
+                lines=formatting.count(batch.line_count),
+                amount=formatting.money(batch.total_fen),
+            )
+        )
