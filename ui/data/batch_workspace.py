@@ -15,6 +15,7 @@ from inspector_app.i18n import _
 from ui import formatting
 from ui.context import ShellContext
 from ui.data.claims_view import ClaimsView
+from ui.data.inventory_view import InventoryView
 from ui.icons import icon
 
 if TYPE_CHECKING:
@@ -45,7 +46,12 @@ class BatchWorkspace(QWidget):
         layout.addLayout(header)
         self.tabs = QTabWidget(self)
         self.claims = ClaimsView(context, self)
+        self.inventory = InventoryView(context, self)
         self.tabs.addTab(self.claims, "")
+        self.tabs.addTab(self.inventory, "")
+        # Which batch each tab last showed: a tab loads when first shown for a batch.
+        self._shown: dict[QWidget, str] = {}
+        self.tabs.currentChanged.connect(self._tab_shown)
         layout.addWidget(self.tabs, 1)
         self.retranslate()
 
@@ -53,15 +59,28 @@ class BatchWorkspace(QWidget):
         """Re-read every visible text."""
         self.back_button.setText(_("All settlement data"))
         self.tabs.setTabText(self.tabs.indexOf(self.claims), _("Claims"))
+        self.tabs.setTabText(self.tabs.indexOf(self.inventory), _("进销存 reconciliation"))
         self._show_facts()
         self.claims.retranslate()
+        self.inventory.retranslate()
 
     def set_batch(self, batch: BatchRow) -> None:
         """Open ``batch``."""
         self.batch = batch
+        self._shown.clear()
         self._show_facts()
-        self.tabs.setCurrentWidget(self.claims)
-        self.claims.set_batch(batch.id)
+        if self.tabs.currentWidget() is self.claims:
+            self._tab_shown()
+        else:
+            self.tabs.setCurrentWidget(self.claims)
+
+    def _tab_shown(self, *_args: object) -> None:
+        tab = self.tabs.currentWidget()
+        if self.batch is None or self._shown.get(tab) == self.batch.id:
+            return
+        self._shown[tab] = self.batch.id
+        if isinstance(tab, ClaimsView | InventoryView):
+            tab.set_batch(self.batch.id)
 
     def _show_facts(self) -> None:
         batch = self.batch

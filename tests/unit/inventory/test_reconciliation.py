@@ -1,0 +1,54 @@
+"""进销存 reconciliation: available = opening + purchases − closing, against settled quantities."""
+
+from __future__ import annotations
+
+import pytest
+
+from inspector_app.inventory.reconciliation import InventoryBatchNotFoundError, reconcile
+from inspector_app.profiles import OpenProfile
+from tests.unit.inventory.world import (
+    CLOSING,
+    DISPENSED,
+    OPENING,
+    PURCHASE,
+    add_institution,
+    add_inventory,
+    settle,
+)
+
+
+def test_excess_is_settled_beyond_what_could_have_left_the_shelves(profile: OpenProfile) -> None:
+    pharmacy = add_institution(profile, "P1")
+    other = add_institution(profile, "P2")
+    settle(profile, pharmacy, [
+        ("A", "2025-01-10", 30, 3_000), ("A", "2025-02-10", 30, 3_000),
+        ("A", "2025-04-02", 50, 5_000),  # after the period: not counted
+        ("B", "2025-03-01", 10, 2_500),
+        ("C", "2025-03-31", 7, 700),  # last day of the period counts
+    ])  # fmt: skip
+    settle(profile, other, [("A", "2025-01-10", 500, 50_000)])  # another institution
+    batch = add_inventory(profile, pharmacy, [
+        (OPENING, "A", "2025-01-01", 5), (PURCHASE, "A", "2025-01-05", 40),
+        (DISPENSED, "A", "2025-01-31", 45), (CLOSING, "A", "2025-03-31", 5),
+        (OPENING, "B", "2025-01-01", 2), (PURCHASE, "B", "2025-02-01", 20),
+        (CLOSING, "B", "2025-03-31", 12), (DISPENSED, "B", "2025-03-31", 10),
+        (PURCHASE, "C", "2025-02-01", 3.5),
+    ])  # fmt: skip
+    result = reconcile(profile=profile, inventory_batch_id=batch)
+    rows = {row.item_code: row for row in result.rows}
+    # A: available 5 + 40 − 5 = 40, settled 60 → 20 boxes over, at ¥1.00 each.
+    assert rows["A"].settled == 60 and rows["A"].available == 40
+    assert rows["A"].excess == 20 and rows["A"].excess_fen == 2_000
+    assert rows["A"].settled_beyond_dispensed == 15
+    # B: available 2 + 20 − 12 = 10, settled 10 → balanced.
+    assert rows["B"].excess == 0 and rows["B"].excess_fen == 0
+    # C: no counts at all; 3.5 bought, 7 settled → 3.5 over (a lower bound: no closing count).
+    assert rows["C"].excess == 3.5 and rows["C"].excess_fen == 350
+    assert not rows["C"].closing_counted and rows["A"].closing_counted
+    assert [row.item_code for row in result.flagged] == ["A", "C"]
+    assert result.excess_fen == 2_350
+
+
+def test_unknown_batch_is_refused(profile: OpenProfile) -> None:
+    with pytest.raises(InventoryBatchNotFoundError):
+        reconcile(profile=profile, inventory_batch_id="nope")
