@@ -1,10 +1,11 @@
 """Browsing a settlement batch's claims a page at a time, for a table over a million rows.
 
-Pages are keyset pages on the claim's row id (``id > last id ORDER BY id LIMIT n``): each
-page costs the same however deep the user has scrolled, where ``OFFSET`` would re-read
-every skipped row. A batch's claims are numbered consecutively when loaded, so the scan
-stays inside the batch's range. The total comes from the count stored on the batch, never
-from ``COUNT(*)``, unless a filter is set.
+Pages are keyset pages in settlement-number order (``settlement_no > last ORDER BY
+settlement_no LIMIT n``), which walks the unique (batch, settlement number) index: each page
+costs the same however deep the user has scrolled, where ``OFFSET`` would re-read every
+skipped row. (Ordering by row id instead made SQLite sort the whole batch first: 170 ms a
+page on a million claims.) The total comes from the count stored on the batch, never from
+``COUNT(*)``, unless a filter is set.
 
 Patient identity is masked here, in the core, so no screen can show more than it should.
 """
@@ -74,7 +75,7 @@ class ClaimPage:
     """Rows of one page, and where the next one starts (None: no more rows)."""
 
     rows: list[ClaimRow]
-    next_after: int | None
+    next_after: str | None
 
 
 @dataclass(frozen=True)
@@ -151,7 +152,7 @@ def _row(claim: Any) -> ClaimRow:
     )
 
 
-def _page_query(claim_filter: ClaimFilter, after: int | None, limit: int) -> Any:
+def _page_query(claim_filter: ClaimFilter, after: str | None, limit: int) -> Any:
     columns = [
         Claim.id, Claim.settlement_no, Claim.visit_no, Claim.visit_type, Claim.department,
         Claim.doctor_name, Claim.patient_name, Claim.patient_sex, Claim.patient_birth_date,
@@ -160,18 +161,18 @@ def _page_query(claim_filter: ClaimFilter, after: int | None, limit: int) -> Any
     ]  # fmt: skip
     query: Any = select(*columns).where(*_conditions(claim_filter))
     if after is not None:
-        query = query.where(Claim.id > after)
-    return query.order_by(Claim.id).limit(limit)
+        query = query.where(Claim.settlement_no > after)
+    return query.order_by(Claim.settlement_no).limit(limit)
 
 
 def claim_page(
-    *, profile: OpenProfile, claim_filter: ClaimFilter, after: int | None = None,
+    *, profile: OpenProfile, claim_filter: ClaimFilter, after: str | None = None,
     limit: int = PAGE_SIZE,
 ) -> ClaimPage:  # fmt: skip
-    """The next ``limit`` claims matching ``claim_filter`` after claim id ``after``."""
+    """The next ``limit`` claims matching ``claim_filter`` after settlement number ``after``."""
     with profile.read_session() as session:
         rows = [_row(row) for row in session.execute(_page_query(claim_filter, after, limit))]
-    return ClaimPage(rows=rows, next_after=rows[-1].id if len(rows) == limit else None)
+    return ClaimPage(rows=rows, next_after=rows[-1].settlement_no if len(rows) == limit else None)
 
 
 def claim_count(*, profile: OpenProfile, claim_filter: ClaimFilter) -> tuple[int, bool]:

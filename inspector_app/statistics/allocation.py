@@ -46,7 +46,8 @@ def allocate(
 
     The result sums to at least ``total`` (rounding up may add a unit per stratum) and
     never exceeds N_h. A stratum whose weight is zero (no spread under Neyman) still gets
-    ``minimum`` units, capped at its size.
+    ``minimum`` units, capped at its size; when no open stratum has any weight left, the
+    rest is shared in proportion to size.
 
     Raises:
         ValueError: negative sizes, a total above the frame, or bad deviations.
@@ -65,6 +66,11 @@ def allocate(
         open_strata = [h for h in range(len(sizes)) if not fixed[h]]
         remaining = total - sum(result[h] for h in range(len(sizes)) if fixed[h])
         weight_sum = sum(base[h] for h in open_strata)
+        if weight_sum == 0:
+            # No spread anywhere left (Neyman with all S_h = 0): share by size instead, so
+            # the total is still reached.
+            base = [float(size) if not fixed[h] else base[h] for h, size in enumerate(sizes)]
+            weight_sum = sum(base[h] for h in open_strata)
         changed = False
         for h in open_strata:
             share = remaining * base[h] / weight_sum if weight_sum > 0 else 0.0

@@ -87,6 +87,8 @@ class ClaimsView(QWidget):
         super().__init__(parent)
         self.context = context
         self.batch_id: str | None = None
+        # Departments and visit types per batch: one scan of the batch, so read once.
+        self._facets: dict[str, BatchFacets] = {}
         self._count_generation = 0
         self._lines_generation = 0
         layout = QVBoxLayout(self)
@@ -188,10 +190,19 @@ class ClaimsView(QWidget):
         self.search.clear()
         self.search.blockSignals(False)
         self.restart()
+        if batch_id in self._facets:
+            self._show_facets(self._facets[batch_id])
+            return
         profile = self.context.profile
+
+        def arrived(facets: BatchFacets) -> None:
+            self._facets[batch_id] = facets
+            if batch_id == self.batch_id:
+                self._show_facets(facets)
+
         self._run(
             lambda: batch_facets(profile=profile, batch_id=batch_id),
-            self._show_facets,
+            arrived,
             error_report.log_error,
             label=_("Reading the batch's departments"),
         )

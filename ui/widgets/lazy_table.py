@@ -108,10 +108,20 @@ class LazyTableWidget(DataTableWidget[R]):
         super().__init__(columns, parent)
         self.lazy_model: LazyRowTableModel[R] = LazyRowTableModel(columns, self)
         self.row_model = self.lazy_model
-        self.proxy.setSourceModel(self.lazy_model)
+        # No proxy in between: it would re-map every loaded row on each appended page.
         self.setSortingEnabled(False)
+        self.setModel(self.lazy_model)
         self.lazy_model.page_loaded.connect(self._first_page)
 
     def _first_page(self, count: int) -> None:
         if count and not self._fitted:
             self.fit_columns()
+
+    def visible_rows(self) -> list[Any]:
+        """Every row loaded so far, in the service's order."""
+        return list(self.lazy_model.rows)
+
+    def select_first(self) -> None:
+        """Select the first row (keyboard users land on something)."""
+        if self.lazy_model.rows:
+            self.selectRow(0)
