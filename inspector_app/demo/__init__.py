@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from inspector_app.demo.build import build_demo
+from inspector_app.demo.build import build_demo, partner_claims
 from inspector_app.demo.settlement import (
     MissingInstitutionError,
     SettlementSummary,
@@ -38,4 +38,5 @@ __all__ = [
     "SettlementSummary",
     "build_demo",
     "load_demo_settlement",
+    "partner_claims",
 ]

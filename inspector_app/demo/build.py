@@ -1,4 +1,9 @@
-"""Fill a new profile with the whole demo: reference data, casework and settlement claims."""
+"""Fill a new profile with the whole demo: reference data, casework and settlement claims.
+
+Two batches are loaded: the inspected hospital's (the size asked for) and a smaller one of a
+grade-2 hospital nearby, which shares some patients with the first (the same patient at two
+institutions on the same day is a screening rule) and may not bill grade-3 items.
+"""
 
 from __future__ import annotations
 
@@ -8,16 +13,69 @@ import numpy as np
 
 from inspector_app.demo.casework import add_casework
 from inspector_app.demo.evidence import add_demo_evidence
+from inspector_app.demo.inventory import add_demo_inventory
 from inspector_app.demo.people import unique_names
-from inspector_app.demo.places import INSPECTED_HOSPITAL
-from inspector_app.demo.plan import check_arguments
+from inspector_app.demo.places import INSPECTED_HOSPITAL, PARTNER_HOSPITAL
+from inspector_app.demo.plan import MIN_CLAIMS, check_arguments
 from inspector_app.demo.reference import add_reference_data
-from inspector_app.demo.settlement import load_demo_settlement
+from inspector_app.demo.settlement import (
+    SettlementSummary,
+    describe_source,
+    find_target,
+    load_plan,
+    plan_for,
+)
 from inspector_app.demo.summary import DemoSummary
 from inspector_app.demo.task_specs import DEMO_OPENING_CODE, TASKS
 from inspector_app.i18n import _
 from inspector_app.profiles import OpenProfile
 from inspector_app.progress import Progress
+from local_db.settlement_load import next_claim_id
+
+PARTNER_SHARE = 10  # the partner batch has a tenth of the claims…
+MAX_PARTNER_CLAIMS = 50_000  # …but no more than this, so the demo build stays fast
+PARTNER_SERIAL_OFFSET = 250  # its own patients' ID numbers never meet the first batch's
+PARTNER_SEED = 1  # added to the seed
+
+
+def partner_claims(claims: int) -> int:
+    """Claims of the partner hospital's batch when the inspected one has ``claims``."""
+    return min(MAX_PARTNER_CLAIMS, max(MIN_CLAIMS, claims // PARTNER_SHARE))
+
+
+def load_demo_pair(
+    profile: OpenProfile, *, claims: int, seed: int, progress: Progress
+) -> tuple[SettlementSummary, SettlementSummary]:
+    """Load the inspected hospital's batch and the partner hospital's, which shares patients.
+
+    Each batch is its own transaction; the partner's claim ids follow the first batch's
+    directly (the ground truth of each names the other's claims).
+    """
+    progress.start(_("Planning synthetic settlement data"))
+    first_target = find_target(profile, INSPECTED_HOSPITAL)
+    partner_target = find_target(profile, PARTNER_HOSPITAL)
+    first = plan_for(first_target, claims=claims, seed=seed)
+    partner_seed, partner_count = seed + PARTNER_SEED, partner_claims(claims)
+    partner = plan_for(
+        partner_target, claims=partner_count, seed=partner_seed,
+        patient_serial_offset=PARTNER_SERIAL_OFFSET, lender=first,
+    )  # fmt: skip
+    first_source = describe_source(claims=claims, seed=seed, institution_code=INSPECTED_HOSPITAL)
+    partner_source = describe_source(
+        claims=partner_count, seed=partner_seed, institution_code=PARTNER_HOSPITAL,
+        lender=first_source,
+    )  # fmt: skip
+    with profile.read_session() as session:
+        first_id = next_claim_id(session)
+    loaded = load_plan(
+        profile, plan=first, target=first_target, source=first_source, progress=progress,
+        first_claim_id=first_id, other_first_claim_id=first_id + claims,
+    )  # fmt: skip
+    second = load_plan(
+        profile, plan=partner, target=partner_target, source=partner_source,
+        progress=progress, first_claim_id=first_id + claims, other_first_claim_id=first_id,
+    )  # fmt: skip
+    return loaded, second
 
 
 def build_demo(
@@ -25,12 +83,13 @@ def build_demo(
 ) -> DemoSummary:
     """Write synthetic demo data into ``profile`` (which should be new and empty).
 
-    Reference data and casework are committed in one transaction, the settlement batch in
-    a second one (all or nothing each); the same ``seed`` gives the same names and claims.
+    Reference data and casework are committed in one transaction, each settlement batch in
+    its own (all or nothing each); the same ``seed`` gives the same names and claims.
 
     Raises:
         ValueError: ``claims`` or ``seed`` out of range (see ``plan_batch``).
-        Cancelled: ``progress`` was cancelled during the settlement load, which left nothing.
+        Cancelled: ``progress`` was cancelled during a settlement load, which left nothing
+            of that batch.
     """
     check_arguments(claims=claims, seed=seed)
     progress.start(_("Creating demo reference data and inspection tasks"))
@@ -44,9 +103,8 @@ def build_demo(
         profile.audit(session, "demo.created", detail=f"seed={seed}")
     add_demo_evidence(profile, case_id=work.on_site_case_id)
     progress.finish()
-    settlement = load_demo_settlement(
-        profile, institution_code=INSPECTED_HOSPITAL, claims=claims, seed=seed, progress=progress
-    )
+    settlement, partner = load_demo_pair(profile, claims=claims, seed=seed, progress=progress)
+    add_demo_inventory(profile, settlement_batch_id=settlement.batch_id, seed=seed)
     return DemoSummary(
         region_name=reference.region_name,
         counties=reference.counties,
@@ -58,4 +116,5 @@ def build_demo(
         user_name=reference.user_name,
         settlement=settlement,
         opening_code=DEMO_OPENING_CODE,
+        other_settlements=(partner,),
     )

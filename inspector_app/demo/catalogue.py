@@ -11,10 +11,12 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from inspector_app.demo.items import DRUG, ITEMS, Item
+from inspector_app.demo.items import DRUG, ITEMS, ROUTINE_PREFIXES, Item
 from inspector_app.demo.text import BoolArray, IntArray, ObjectArray
 
 SEX_CODES = {"": 0, "M": 1, "F": 2}
+# Institution levels in order (InstitutionLevel values); "" is no restriction.
+LEVEL_RANK = {"": 0, "ungraded": 0, "grade_1": 1, "grade_2": 2, "grade_3": 3}
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,8 @@ class CatalogueArrays:
     paediatric: BoolArray
     daily_limit: IntArray
     substitute: IntArray  # index of the replacement (itself when unrestricted)
+    min_level: IntArray  # LEVEL_RANK of the lowest institution level allowed to bill it
+    routine: BoolArray  # bed, ward-round and nursing fees (billed daily, not treatment)
     is_drug: BoolArray
     trace_prefix: IntArray  # 7-digit product part of the traceability code (drugs)
 
@@ -75,6 +79,8 @@ def catalogue_arrays(items: tuple[Item, ...] = ITEMS) -> CatalogueArrays:
             [position[item.substitute] if item.substitute else n for n, item in enumerate(items)],
             dtype=np.int64,
         ),
+        min_level=np.array([LEVEL_RANK[item.min_level] for item in items], dtype=np.int64),
+        routine=np.array([item.code.startswith(ROUTINE_PREFIXES) for item in items]),
         is_drug=drugs,
         # "89" + five digits: a fictional product part, one per drug.
         trace_prefix=np.where(drugs, 8_900_000 + 137 * np.arange(len(items)), 0).astype(np.int64),

@@ -29,6 +29,7 @@ from local_db.models import (
 from local_db.types import utc_now
 
 PLANTED_ITEMS = 3
+MIN_PLANTED_QUANTITY = 20
 CATEGORIES = ("drug", "consumable")
 
 
@@ -67,6 +68,19 @@ def _settled_by_month(
     return items
 
 
+def _apportion(total: int, weights: list[float]) -> list[int]:
+    """Whole units summing to ``total`` in proportion to ``weights`` (largest remainder)."""
+    weight_sum = sum(weights)
+    if total <= 0 or weight_sum <= 0:
+        return [0] * len(weights)
+    shares = [total * weight / weight_sum for weight in weights]
+    whole = [int(np.floor(share)) for share in shares]
+    order = sorted(range(len(weights)), key=lambda i: (whole[i] - shares[i], i))
+    for i in order[: total - sum(whole)]:
+        whole[i] += 1
+    return whole
+
+
 def add_demo_inventory(
     profile: OpenProfile, *, settlement_batch_id: str, seed: int
 ) -> DemoInventory | None:
@@ -82,11 +96,19 @@ def add_demo_inventory(
         return None
     rng = np.random.default_rng([seed, 4])
     codes = sorted(items)
-    planted = tuple(
-        sorted(
-            str(code)
-            for code in rng.choice(codes, size=min(PLANTED_ITEMS, len(codes)), replace=False)
+    # Planted among items settled often enough that a 10–30 % shortfall is whole boxes.
+    candidates = [code for code in codes if sum(items[code][2].values()) >= MIN_PLANTED_QUANTITY]
+    planted = (
+        tuple(
+            sorted(
+                str(code)
+                for code in rng.choice(
+                    candidates, size=min(PLANTED_ITEMS, len(candidates)), replace=False
+                )
+            )
         )
+        if candidates
+        else ()
     )
     batch_id = new_id()
     rows: list[dict[str, object]] = []
@@ -104,16 +126,17 @@ def add_demo_inventory(
     for number, code in enumerate(codes):
         _name, _unit, months = items[code]
         settled = sum(months.values())
-        opening = float(rng.integers(0, 50))
+        short = code in planted
+        opening = float(rng.integers(0, 5 if short else 50))
         # Purchases cover the settled quantity plus 0–20 % spare, or fall short when planted.
-        factor = rng.uniform(0.7, 0.9) if code in planted else rng.uniform(1.0, 1.2)
-        needed = max(settled * factor - opening, 0.0)
+        factor = rng.uniform(0.7, 0.9) if short else rng.uniform(1.0, 1.2)
+        wanted = settled * factor - opening
+        needed = int(np.floor(wanted) if short else np.ceil(wanted))
         add(InventoryMovementKind.OPENING_STOCK, code, start, opening, "盘点-期初")
-        purchased = 0.0
-        for index, period in enumerate(sorted(months)):
-            share = needed * months[period] / settled if settled else 0.0
-            purchase = float(np.ceil(share))
-            purchased += purchase
+        periods = sorted(months)
+        purchases = _apportion(max(needed, 0), [months[period] for period in periods])
+        purchased = float(sum(purchases))
+        for index, (period, purchase) in enumerate(zip(periods, purchases, strict=True)):
             if purchase > 0:
                 add(
                     InventoryMovementKind.PURCHASE, code, f"{period}-05", purchase,

@@ -3,8 +3,14 @@
 Codes imitate the shape of national insurance codes (drugs ``X``/``Z`` + an ATC-like part,
 21 characters; service items 15 digits; consumables ``C`` + 19 digits) with ``99`` in the
 serial part, so no code is a real one. Prices are integer fen. Some items are restricted to
-one sex or to children and name an unrestricted substitute; some have a daily quantity
-limit. Columns: code, name, category, unit, price, coverage, setting, weight, max quantity.
+one sex, to children (under 14) or to grade-3 hospitals and name an unrestricted substitute;
+some have a daily quantity limit. Columns: code, name, category, unit, price, coverage,
+setting, weight, max quantity.
+
+The demo build writes this catalogue into ``medical_item`` (the 医保目录 the screening rules
+compare lines with). Bed, ward-round and nursing fees share the code prefixes in
+:data:`ROUTINE_PREFIXES`: they are billed every day of a stay whether or not the patient is
+treated, which is what the phantom-stay rule looks past.
 """
 
 from __future__ import annotations
@@ -43,6 +49,7 @@ class Item:
     paediatric: bool = False
     daily_limit: int = 0  # 0: no limit
     substitute: str = ""  # unrestricted item used instead when the patient does not fit
+    min_level: str = ""  # lowest institution level allowed to bill it (InstitutionLevel value)
 
 
 def _drug(atc: str, serial: int) -> str:
@@ -62,8 +69,16 @@ def _consumable(group: str, serial: int) -> str:
 
 
 AMOXICILLIN = _drug("J01CA04", 11)
+CEFTRIAXONE = _drug("J01DD04", 15)
 BLOOD_COUNT = _service("001250", 1)
+ULTRASOUND = _service("002201", 1)
 BED_DAY = _service("001101", 3)
+CANNULA = _consumable("14", 4)
+# Bed, ward-round (住院诊查) and nursing fees: billed daily, not treatment.
+ROUTINE_PREFIXES = ("001101", "001103", "001202")
+CATALOGUE_VERSION = "demo-2026.1"
+PAEDIATRIC_MAX_AGE = 13  # paediatric items: patients under 14
+G3 = "grade_3"
 
 # fmt: off
 ITEMS: tuple[Item, ...] = (
@@ -81,7 +96,7 @@ ITEMS: tuple[Item, ...] = (
     Item(_drug("J01MA12", 12), "左氧氟沙星片", DRUG, "盒", 1740, "A", OUT, 3, 1),
     Item(_drug("R06AX13", 13), "氯雷他定片", DRUG, "盒", 1560, "B", OUT, 2, 1),
     Item(_drug("R03BA02", 14), "布地奈德混悬液（吸入用）", DRUG, "盒", 4680, "B", ANY, 2, 1),
-    Item(_drug("J01DD04", 15), "注射用头孢曲松钠", DRUG, "支", 1320, "A", INP, 5, 2),
+    Item(CEFTRIAXONE, "注射用头孢曲松钠", DRUG, "支", 1320, "A", INP, 5, 2),
     Item(_drug("B05XA03", 16), "0.9%氯化钠注射液", DRUG, "袋", 380, "A", ANY, 8, 3),
     Item(_drug("B05BA03", 17), "5%葡萄糖注射液", DRUG, "袋", 420, "A", INP, 5, 2),
     Item(_drug("A02BC01", 18), "注射用奥美拉唑钠", DRUG, "支", 2850, "B", INP, 4, 2),
@@ -108,7 +123,8 @@ ITEMS: tuple[Item, ...] = (
          paediatric=True, substitute=AMOXICILLIN),
     Item(_drug("N02BE01", 33), "对乙酰氨基酚片", DRUG, "盒", 420, "A", OUT, 3, 1),
     Item(_drug("B03BA05", 34), "甲钴胺片", DRUG, "盒", 1860, "B", OUT, 2, 2),
-    Item(_drug("L03AX99", 35), "注射用胸腺法新", DRUG, "支", 28500, "B", INP, 1, 1),
+    Item(_drug("L03AX99", 35), "注射用胸腺法新", DRUG, "支", 28500, "B", INP, 1, 1,
+         min_level=G3, substitute=CEFTRIAXONE),
     Item(_drug("H02AB02", 36), "地塞米松磷酸钠注射液", DRUG, "支", 120, "A", ANY, 3, 2),
     Item(_service("001102", 1), "普通门诊诊查费", SERVICE, "次", 1000, "A", OUT, 10),
     Item(_service("001102", 2), "副主任医师诊查费", SERVICE, "次", 2500, "A", OUT, 4),
@@ -129,11 +145,12 @@ ITEMS: tuple[Item, ...] = (
     Item(_service("001250", 6), "肝功能（组合）", SERVICE, "次", 6000, "A", ANY, 3),
     Item(_service("001250", 7), "肾功能（组合）", SERVICE, "次", 4000, "A", ANY, 3),
     Item(_service("001250", 8), "快速血糖测定", SERVICE, "次", 500, "A", ANY, 3, 4, daily_limit=8),
-    Item(_service("001103", 2), "常规心电图检查（十二导联）", SERVICE, "次", 2500, "A", ANY, 4),
+    Item(_service("002301", 1), "常规心电图检查（十二导联）", SERVICE, "次", 2500, "A", ANY, 4),
     Item(_service("002101", 1), "胸部X线摄影（DR）", SERVICE, "次", 8000, "A", ANY, 3),
     Item(_service("002102", 1), "颅脑CT平扫", SERVICE, "次", 22000, "A", ANY, 2),
-    Item(_service("002201", 1), "腹部彩色多普勒超声", SERVICE, "次", 16000, "A", ANY, 2),
-    Item(_service("002103", 1), "上腹部磁共振平扫", SERVICE, "次", 45000, "B", ANY, 1),
+    Item(ULTRASOUND, "腹部彩色多普勒超声", SERVICE, "次", 16000, "A", ANY, 2),
+    Item(_service("002103", 1), "上腹部磁共振平扫", SERVICE, "次", 45000, "B", ANY, 1,
+         min_level=G3, substitute=ULTRASOUND),
     Item(_service("003105", 1), "吸氧", SERVICE, "小时", 300, "A", INP, 3, 12, daily_limit=24),
     Item(_service("003105", 2), "雾化吸入", SERVICE, "次", 800, "A", ANY, 3, 2, daily_limit=3),
     Item(_service("003101", 1), "心电监护", SERVICE, "小时", 350, "A", INP, 2, 12, daily_limit=24),
@@ -156,11 +173,12 @@ ITEMS: tuple[Item, ...] = (
     Item(_consumable("14", 1), "一次性使用输液器", CONSUMABLE, "套", 350, "B", ANY, 6, 2),
     Item(_consumable("14", 2), "一次性使用无菌注射器（5ml）", CONSUMABLE, "支", 60, "B", ANY, 4, 4),
     Item(_consumable("14", 3), "医用外科口罩", CONSUMABLE, "个", 80, "C", ANY, 2, 2),
-    Item(_consumable("14", 4), "一次性使用静脉留置针", CONSUMABLE, "套", 1850, "B", INP, 3),
+    Item(CANNULA, "一次性使用静脉留置针", CONSUMABLE, "套", 1850, "B", INP, 3),
     Item(_consumable("14", 5), "医用脱脂纱布块", CONSUMABLE, "包", 240, "B", ANY, 2, 3),
     Item(_consumable("14", 6), "一次性使用导尿包", CONSUMABLE, "套", 3600, "B", INP, 1),
     Item(_consumable("03", 1), "中心静脉导管包", CONSUMABLE, "套", 68000, "B", INP, 1),
-    Item(_consumable("02", 1), "药物洗脱冠状动脉支架", CONSUMABLE, "个", 78000, "B", INP, 1),
+    Item(_consumable("02", 1), "药物洗脱冠状动脉支架", CONSUMABLE, "个", 78000, "B", INP, 1,
+         min_level=G3, substitute=CANNULA),
     Item(_consumable("14", 7), "一次性使用吸氧管", CONSUMABLE, "根", 320, "B", INP, 2),
     Item(_consumable("14", 8), "儿童雾化面罩", CONSUMABLE, "个", 1200, "B", ANY, 1,
          paediatric=True, substitute=_consumable("14", 3)),

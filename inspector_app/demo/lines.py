@@ -1,10 +1,13 @@
 """Generate the billed lines of one chunk of claims, vectorised (about 10 lines per claim).
 
 Clean lines respect every rule the planted kinds break: restricted items are swapped for an
-unrestricted substitute when the patient does not fit, no item is billed twice on one day
-of one claim (so quantities per day stay within the daily limit), prices are the catalogue
-prices, services fall within the stay, and each drug box has its own traceability code.
-A claim chosen for a line-level kind gets one extra "forced" line that breaks one rule.
+unrestricted substitute when the patient (sex, age) or the institution (level) does not fit,
+no item is billed twice on one day of one claim (so quantities per day stay within the daily
+limit), prices are the catalogue prices, billed quantities are the ordered ones, services
+fall within the stay and are spread over it (line k of n falls in the k-th n-th of the stay,
+so no stretch of two days goes without a line), and each drug box has its own traceability
+code. A claim chosen for a line-level kind gets one extra "forced" line that breaks one
+rule; a planted stay without care has its treatment lines squeezed into the first days.
 """
 
 from __future__ import annotations
@@ -18,16 +21,19 @@ from inspector_app.demo.plan import CHUNK_CLAIMS, BatchPlan
 from inspector_app.demo.planting import (
     AFTER_DISCHARGE,
     DUPLICATE_CHARGE,
+    IDLE_STAY,
     LINE_KINDS,
+    ORDERED,
     OVER_QUANTITY,
     PRICE,
     TRACE,
 )
 from inspector_app.demo.text import BoolArray, FloatArray, IntArray
 
-TRACE_SLOT = 64  # serial = (seed base + claim) × 64 + line slot; 63 = the forced line's box
-FORCED_SLOT = 63
-TRACE_SEEDS = 15_000
+TRACE_SLOT = 128  # serial = (seed base + claim) × 128 + line slot; 127 = the forced line's box
+FORCED_SLOT = 127
+MAX_RANDOM_LINES = 120  # below FORCED_SLOT, so no two lines share a box
+TRACE_SEEDS = 7_000
 TRACE_CLAIMS_PER_SEED = 10_000_000
 _DAY_KEY = 512  # > longest stay + days after discharge
 
@@ -82,6 +88,8 @@ class _Draft:
 
     claims: IntArray  # plan position of each claim of the chunk
     claim: IntArray  # per line: chunk position of its claim
+    position: IntArray  # per line: its place among the claim's lines (0, 1, …)
+    count: IntArray  # per line: how many random (not forced) lines its claim has
     forced: BoolArray
     bed: BoolArray
     inpatient: BoolArray
@@ -101,8 +109,10 @@ def _draft(plan: BatchPlan, rng: np.random.Generator, claims: IntArray) -> _Draf
     inpatient, stay, kind = v.inpatient[claims], v.stay[claims], p.kind[claims]
     has_forced = np.isin(kind, list(LINE_KINDS))
     noise = np.round(rng.normal(0.0, 3.0, n)).astype(np.int64)
+    # At most 40 lines a stay, but more than its days, so every stay has care spread over it.
+    most = np.minimum(MAX_RANDOM_LINES, np.maximum(40, stay + 10))
     random_lines = np.where(
-        inpatient, np.clip(10 + 2 * stay + noise, 10, 40), 2 + rng.binomial(6, 0.5, n)
+        inpatient, np.clip(10 + 2 * stay + noise, 10, most), 2 + rng.binomial(6, 0.5, n)
     )
     total = random_lines + has_forced
     claim = np.repeat(np.arange(n, dtype=np.int64), total)
@@ -111,6 +121,8 @@ def _draft(plan: BatchPlan, rng: np.random.Generator, claims: IntArray) -> _Draf
     return _Draft(
         claims=claims,
         claim=claim,
+        position=position,
+        count=random_lines[claim],
         forced=has_forced[claim] & (position == total[claim] - 1),
         bed=inpatient[claim] & (position == 0),
         inpatient=inpatient[claim],
@@ -133,17 +145,25 @@ def _items(plan: BatchPlan, rng: np.random.Generator, draft: _Draft) -> IntArray
     male, child = plan.patients.male[patient], plan.patients.child[patient]
     unfit = ((c.sex[item] == 1) & ~male) | ((c.sex[item] == 2) & male)
     unfit |= c.paediatric[item] & ~child
+    unfit |= c.min_level[item] > plan.level
     item = np.where(unfit, c.substitute[item], item)
     item[draft.bed] = c.index(BED_DAY)
     item[draft.forced] = plan.plants.item[draft.claims][draft.claim[draft.forced]]
     return item
 
 
-def _times(plan: BatchPlan, rng: np.random.Generator, draft: _Draft) -> tuple[IntArray, IntArray]:
-    """Day (offset from admission) and second of each service, within the stay."""
+def _times(
+    plan: BatchPlan, rng: np.random.Generator, draft: _Draft, item: IntArray
+) -> tuple[IntArray, IntArray]:
+    """Day (offset from admission) and second of each service, spread over the stay."""
     v = plan.visits
-    day = np.floor(rng.random(draft.size) * (draft.stay + 1)).astype(np.int64)
-    day = np.where(draft.inpatient, day, 0)
+    u = rng.random(draft.size)
+    share = (draft.position + u) / np.maximum(draft.count, 1)  # in [0, 1): k-th n-th
+    days = draft.stay + 1
+    idle = (draft.kind == IDLE_STAY) & ~plan.catalogue.routine[item]
+    days = np.where(idle, draft.stay - draft.value + 1, days)
+    day = np.where(draft.forced, np.floor(u * (draft.stay + 1)), np.floor(share * days))
+    day = np.where(draft.inpatient, day, 0).astype(np.int64)
     day[draft.bed] = 0
     after = draft.forced & (draft.kind == AFTER_DISCHARGE)
     day[after] = draft.stay[after] + draft.value[after]
@@ -158,17 +178,20 @@ def _times(plan: BatchPlan, rng: np.random.Generator, draft: _Draft) -> tuple[In
 
 def _quantities(
     plan: BatchPlan, rng: np.random.Generator, draft: _Draft, item: IntArray
-) -> tuple[IntArray, IntArray]:
-    """Quantity and unit price of each line (bed days = length of stay)."""
+) -> tuple[IntArray, IntArray, IntArray]:
+    """Billed quantity, unit price and ordered quantity of each line (bed days = stay)."""
     c = plan.catalogue
     quantity = 1 + np.floor(rng.random(draft.size) * c.max_quantity[item]).astype(np.int64)
     quantity[draft.bed] = draft.stay[draft.bed]
     over = draft.forced & (draft.kind == OVER_QUANTITY)
     quantity[over] = draft.value[over]
+    ordered = quantity.copy()
+    more = draft.forced & (draft.kind == ORDERED)
+    quantity[more] += draft.value[more]
     price = c.price_fen[item].copy()
     dearer = draft.forced & (draft.kind == PRICE)
     price[dearer] = draft.value[dearer]
-    return quantity, price
+    return quantity, price, ordered
 
 
 def _selection(plan: BatchPlan, draft: _Draft, item: IntArray, day: IntArray) -> IntArray:
@@ -185,8 +208,8 @@ def generate_lines(plan: BatchPlan, start: int, stop: int) -> ChunkLines:
     claims = np.arange(start, stop, dtype=np.int64)
     draft = _draft(plan, rng, claims)
     item = _items(plan, rng, draft)
-    day, second = _times(plan, rng, draft)
-    quantity, price = _quantities(plan, rng, draft, item)
+    day, second = _times(plan, rng, draft, item)
+    quantity, price, ordered = _quantities(plan, rng, draft, item)
     selected = _selection(plan, draft, item, day)
 
     claim, item, forced = draft.claim[selected], item[selected], draft.forced[selected]
@@ -199,7 +222,7 @@ def generate_lines(plan: BatchPlan, start: int, stop: int) -> ChunkLines:
     box_claim = np.where(reused, p.partner[owner], owner)
     slot = np.where(forced, FORCED_SLOT, line_no)
     serial = trace_serial(plan.seed, box_claim, slot)
-    quantity, price = quantity[selected], price[selected]
+    quantity, price, ordered = quantity[selected], price[selected], ordered[selected]
     return ChunkLines(
         claim=claim,
         line_no=line_no,
@@ -211,5 +234,5 @@ def generate_lines(plan: BatchPlan, start: int, stop: int) -> ChunkLines:
         amount=quantity * price,
         trace_serial=np.where(plan.catalogue.is_drug[item], serial, -1),
         forced=forced,
-        ordered_quantity=quantity.copy(),
+        ordered_quantity=ordered,
     )

@@ -87,19 +87,23 @@ def _rank_within_groups(keys: IntArray) -> IntArray:
     return ranks
 
 
-def id_numbers(region: IntArray, birth_yyyymmdd: IntArray, male: BoolArray) -> list[str]:
+def id_numbers(
+    region: IntArray, birth_yyyymmdd: IntArray, male: BoolArray, *, first_rank: int = 0
+) -> list[str]:
     """Distinct 18-character ID numbers for people of the given regions, births and sexes.
 
     Args:
         region: six-digit region codes (fictional, ``99xxxx``).
         birth_yyyymmdd: birth dates as integers such as 19840517.
         male: the sex; the sequence number is odd for men and even for women.
+        first_rank: where numbering starts within each group; two populations numbered
+            from disjoint ranges (e.g. 0 and 250) never share an ID number.
 
     Raises:
         ValueError: more than 499 people share one region, birth date and sex.
     """
     group = (region * 100_000_000 + birth_yyyymmdd) * 2 + male.astype(np.int64)
-    rank = _rank_within_groups(group)
+    rank = _rank_within_groups(group) + first_rank
     if rank.size and int(rank.max()) >= MAX_PER_BIRTH_GROUP:
         raise ValueError("too many people born on one day in one region for distinct ID numbers")
     sequence = 2 * rank + np.where(male, 1, 2)

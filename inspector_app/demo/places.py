@@ -70,6 +70,8 @@ INSTITUTIONS: tuple[Place, ...] = (
 
 # The hospital the on-site flying inspection visits; its settlement data is generated.
 INSPECTED_HOSPITAL = INSTITUTIONS[0].code
+# A grade-2 hospital whose smaller batch shares some patients with the inspected one.
+PARTNER_HOSPITAL = INSTITUTIONS[3].code
 
 # (organisation, specialty, count): specialties as the team-building code uses them.
 INSPECTOR_REGISTER = (

@@ -13,11 +13,13 @@ from datetime import date
 
 import numpy as np
 
-from inspector_app.demo.catalogue import CatalogueArrays, catalogue_arrays
+from inspector_app.demo.catalogue import LEVEL_RANK, CatalogueArrays, catalogue_arrays
 from inspector_app.demo.clinical import ClinicalArrays, clinical_arrays
+from inspector_app.demo.partner import Lender, borrow_patients, link_lender
 from inspector_app.demo.planting import (
     BURST,
     BURST_SHARE,
+    NO_DEATH,
     PAIR_SHARE,
     SINGLE_SHARE,
     Planter,
@@ -33,7 +35,7 @@ from inspector_app.demo.population import (
 from inspector_app.demo.text import Calendar, IntArray
 from inspector_app.demo.visits import Visits, draw_visits, schedule
 
-GENERATOR_VERSION = "fund-inspector-demo-settlement/1"
+GENERATOR_VERSION = "fund-inspector-demo-settlement/2"
 CHUNK_CLAIMS = 25_000  # part of the algorithm: changing it changes the data of a seed
 MIN_CLAIMS = 500
 MAX_CLAIMS = 10_000_000
@@ -54,6 +56,21 @@ class BatchPlan:
     catalogue: CatalogueArrays = field(repr=False)
     clinical: ClinicalArrays = field(repr=False)
     chunk_seeds: list[np.random.SeedSequence] = field(repr=False)
+    level: int = LEVEL_RANK["grade_3"]  # the institution's level (items above it swapped)
+    death_day: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+
+    @property
+    def lender(self) -> Lender:
+        """This plan as the source of patients for a second institution's batch."""
+        return Lender(self.patients, self.visits, self.plants, self.death_day)
+
+    def deaths(self) -> list[tuple[str, str]]:
+        """``(ID number, ISO date)`` of every recorded death among the batch's patients."""
+        who = np.flatnonzero(self.death_day != NO_DEATH)
+        day = np.datetime64(self.calendar.first, "D") + self.death_day[who].astype("m8[D]")
+        return list(
+            zip(self.patients.id_number[who].tolist(), day.astype(str).tolist(), strict=True)
+        )
 
     @property
     def count(self) -> int:
@@ -90,6 +107,11 @@ def check_arguments(*, claims: int, seed: int) -> None:
         raise ValueError("seed must not be negative")
 
 
+def partner_pairs(claims: int) -> int:
+    """Planted same-day pairs (and as many near misses) in a partner batch of ``claims``."""
+    return max(3, round(claims * 2 * PAIR_SHARE))
+
+
 def plan_batch(
     *,
     claims: int,
@@ -97,8 +119,21 @@ def plan_batch(
     regions: IntArray,
     doctor_prefix: str,
     year_start: date = SETTLEMENT_YEAR_START,
+    level: str = "grade_3",
+    patient_serial_offset: int = 0,
+    lender: BatchPlan | None = None,
 ) -> BatchPlan:
     """Plan ``claims`` claims of one hospital whose patients live in ``regions``.
+
+    Args:
+        level: the institution's level (an ``InstitutionLevel`` value): items restricted to
+            a higher level are swapped for their substitute, and a lower level gets planted
+            ``level_restricted`` lines.
+        patient_serial_offset: added to the sequence part of ID numbers, so a second batch's
+            patients never share an ID number with the first's by accident.
+        lender: the first batch's plan, when this batch is a second institution's that
+            shares some patients with it (see :mod:`inspector_app.demo.partner`); the
+            lender's ground truth gains its side of the planted pairs.
 
     Raises:
         ValueError: ``claims`` is out of range or ``seed`` is negative.
@@ -110,7 +145,10 @@ def plan_batch(
     rng = np.random.Generator(np.random.PCG64(streams[0]))
     catalogue, clinical = catalogue_arrays(), clinical_arrays()
     counts = claims_per_patient(rng, claims)
-    patients = draw_patients(rng, counts.shape[0], year_start=year_start, regions=regions)
+    patients = draw_patients(
+        rng, counts.shape[0], year_start=year_start, regions=regions,
+        serial_offset=patient_serial_offset,
+    )  # fmt: skip
     doctors = draw_doctors(rng, claims, clinical=clinical, prefix=doctor_prefix)
     visits = draw_visits(rng, counts, patients=patients, doctors=doctors, clinical=clinical)
     planter = Planter(
@@ -122,18 +160,29 @@ def plan_batch(
         catalogue=catalogue,
         single=(counts == 1)[visits.patient],
         plants=Plants.none(claims),
+        level=LEVEL_RANK[level],
+        death_day=np.full(patients.count, NO_DEATH, dtype=np.int64),
     )
     singles = max(2, round(claims * SINGLE_SHARE))
     pairs = max(2, round(claims * PAIR_SHARE))
     planter.readmissions(pairs)
     planter.overlapping_stays(pairs)
+    planter.outpatient_visits_in_stays(pairs)
     planter.long_stays(singles)
+    planter.idle_stays(singles)
     planter.bursts(max(1, round(claims * BURST_SHARE)))
     planter.line_kinds(singles, pairs)
+    planter.deaths(singles)
+    planter.later_deaths(singles)
+    if lender is not None:
+        shared = partner_pairs(claims)
+        borrow_patients(planter, lender.lender, pairs=shared, near=shared)
     schedule(rng, visits, scheduled=planter.plants.kind != BURST)
     order = np.lexsort((np.arange(claims), visits.settle_second, visits.settle_day))
     visits.reorder(order)
     planter.plants.reorder(order)
+    if lender is not None:
+        link_lender(planter.plants, lender.plants)
     return BatchPlan(
         seed=seed,
         patients=patients,
@@ -144,4 +193,6 @@ def plan_batch(
         catalogue=catalogue,
         clinical=clinical,
         chunk_seeds=list(streams[1:]),
+        level=planter.level,
+        death_day=planter.death_day,
     )

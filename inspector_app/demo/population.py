@@ -55,9 +55,17 @@ class Doctors:
 
 
 def draw_patients(
-    rng: np.random.Generator, count: int, *, year_start: date, regions: IntArray
+    rng: np.random.Generator,
+    count: int,
+    *,
+    year_start: date,
+    regions: IntArray,
+    serial_offset: int = 0,
 ) -> Patients:
-    """``count`` patients living in ``regions`` (six-digit fictional codes)."""
+    """``count`` patients living in ``regions`` (six-digit fictional codes).
+
+    ``serial_offset`` shifts the sequence part of their ID numbers (see ``id_numbers``).
+    """
     shares = np.array([band[0] for band in AGE_BANDS])
     band = rng.choice(len(AGE_BANDS), size=count, p=shares / shares.sum())
     low = np.array([b[1] for b in AGE_BANDS])[band]
@@ -92,7 +100,8 @@ def draw_patients(
         name=np.array(synthetic_names(rng, male), dtype=object),
         birth_date=np.array(birth_text, dtype=object),
         id_number=np.array(
-            id_numbers(region, year * 10_000 + month * 100 + day, male), dtype=object
+            id_numbers(region, year * 10_000 + month * 100 + day, male, first_rank=serial_offset),
+            dtype=object,
         ),
     )
 

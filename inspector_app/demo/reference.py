@@ -1,4 +1,5 @@
-"""Write the demo's reference data through the ORM: regions, institutions, inspectors, user.
+"""Write the demo's reference data through the ORM: regions, institutions, inspectors, user,
+and the insurance catalogue (医保目录) the screening rules compare billed lines with.
 
 Institutions and inspectors are synced entities, so they go through the session like any
 service write: the outbox hook records an insert for each. Regions are parents of the
@@ -11,8 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from inspector_app.demo.items import CATALOGUE_VERSION, ITEMS, PAEDIATRIC_MAX_AGE, Item
 from inspector_app.demo.people import unique_names
 from inspector_app.demo.places import (
     CITY,
@@ -24,7 +27,8 @@ from inspector_app.demo.places import (
     PROVINCE,
     PROVINCE_BUREAU,
 )
-from local_db.models import Inspector, Institution, LocalUser, Region
+from local_db.enums import InstitutionLevel
+from local_db.models import Inspector, Institution, LocalUser, MedicalItem, Region
 
 
 @dataclass(frozen=True)
@@ -117,14 +121,42 @@ def _inspectors(
     return rows
 
 
+def medical_item_row(item: Item) -> dict[str, object]:
+    """The ``medical_item`` row of one demo catalogue entry."""
+    return {
+        "code": item.code,
+        "name": item.name,
+        "category": item.category,
+        "unit": item.unit,
+        "price_fen": item.price_fen,
+        "coverage_class": item.coverage,
+        "setting": int(item.setting),
+        "sex": item.sex,
+        "min_age": None,
+        "max_age": PAEDIATRIC_MAX_AGE if item.paediatric else None,
+        "daily_limit": float(item.daily_limit) if item.daily_limit else None,
+        "min_level": InstitutionLevel(item.min_level) if item.min_level else None,
+        "catalogue_version": CATALOGUE_VERSION,
+    }
+
+
+def ensure_demo_catalogue(session: Session) -> None:
+    """Write the demo catalogue into ``medical_item`` unless its entries are there already."""
+    present = set(session.scalars(select(MedicalItem.code)))
+    missing = [medical_item_row(item) for item in ITEMS if item.code not in present]
+    if missing:
+        session.execute(insert(MedicalItem), missing)
+
+
 def add_reference_data(session: Session, *, seed: int, user_id: str) -> ReferenceData:
-    """Add the fictional region, 12 institutions and 15 inspectors; link the user to one."""
+    """Add the fictional region, 12 institutions, 15 inspectors and the catalogue."""
     rng = np.random.default_rng([seed, 1])
     user = session.get_one(LocalUser, user_id)
     taken = {user.display_name}
     _regions(session)
     institutions = _institutions(session, rng, taken)
     inspectors = _inspectors(session, rng, taken, user)
+    ensure_demo_catalogue(session)
     session.flush()
     user.inspector_id = inspectors[0].id
     user.region_code = CITY[0]

@@ -16,19 +16,25 @@ import numpy as np
 from inspector_app.demo.lines import ChunkLines, generate_lines
 from inspector_app.demo.plan import BatchPlan
 from inspector_app.demo.planting import (
+    AFTER_DEATH,
     AFTER_DISCHARGE,
     AGE,
     BURST,
     DUPLICATE_CHARGE,
+    IDLE_STAY,
     KINDS,
+    LEVEL,
     LINE_KINDS,
     LOS_OUTLIER,
+    ORDERED,
+    OUTPATIENT_IN_STAY,
     OVER_QUANTITY,
     OVERLAP,
     PRICE,
     READMISSION,
     SEX,
     TRACE,
+    TWO_PLACES,
 )
 from inspector_app.demo.text import IntArray, ObjectArray, int_digits, join_text, literal
 from local_db.settlement_load import RowChunk
@@ -136,7 +142,9 @@ def _forced_rows(lines: ChunkLines) -> dict[int, list[int]]:
     return found
 
 
-def _claim_facts(plan: BatchPlan, claim: int, first_id: int) -> dict[str, Any]:
+def _claim_facts(
+    plan: BatchPlan, claim: int, first_id: int, other_first_id: int | None
+) -> dict[str, Any]:
     """Ground truth of the header-level kinds (and pair links)."""
     v, p = plan.visits, plan.plants
     kind = int(p.kind[claim])
@@ -144,6 +152,16 @@ def _claim_facts(plan: BatchPlan, claim: int, first_id: int) -> dict[str, Any]:
     if p.partner[claim] >= 0:
         detail["other_claim_id"] = first_id + int(p.partner[claim])
         detail["first_of_pair"] = bool(p.first_of_pair[claim])
+    if p.other[claim] >= 0 and other_first_id is not None:
+        detail["other_claim_id"] = other_first_id + int(p.other[claim])
+    if kind == TWO_PLACES:
+        detail["day"] = str(plan.calendar.iso_dates[int(v.admit_day[claim])])
+    elif kind == IDLE_STAY:
+        detail |= {"stay_days": int(v.stay[claim]), "idle_days": int(p.value[claim])}
+    elif kind == OUTPATIENT_IN_STAY:
+        detail["day_in_stay"] = int(p.value[claim])
+    elif kind == AFTER_DEATH:
+        detail["days_after_death"] = int(p.value[claim])
     if kind == READMISSION:
         detail["gap_days"] = int(p.value[claim])
     elif kind == OVERLAP:
@@ -181,22 +199,44 @@ def _line_facts(
         detail["trace_code"] = trace_codes(plan, lines.item[row : row + 1], serial)[0]
     elif kind == DUPLICATE_CHARGE:
         detail["line_nos"] = [int(lines.line_no[r]) for r in forced]
+    elif kind == LEVEL:
+        detail["item_level_rank"] = int(c.min_level[item])
+        detail["institution_level_rank"] = int(plan.level)
+    elif kind == ORDERED:
+        detail["quantity"] = int(lines.quantity[row])
+        detail["ordered_quantity"] = int(lines.ordered_quantity[row])
     return detail
 
 
 def _detail(
-    plan: BatchPlan, lines: ChunkLines, claim: int, forced: list[int], first_id: int
+    plan: BatchPlan,
+    lines: ChunkLines,
+    claim: int,
+    forced: list[int],
+    first_id: int,
+    *,
+    other_first_id: int | None,
 ) -> str:
-    detail = _claim_facts(plan, claim, first_id)
+    detail = _claim_facts(plan, claim, first_id, other_first_id)
     if int(plan.plants.kind[claim]) in LINE_KINDS:
         detail |= _line_facts(plan, lines, claim, forced)
     return json.dumps(detail, ensure_ascii=False, sort_keys=True)
 
 
 def chunk_rows(
-    plan: BatchPlan, start: int, stop: int, *, batch_id: str, first_claim_id: int
+    plan: BatchPlan,
+    start: int,
+    stop: int,
+    *,
+    batch_id: str,
+    first_claim_id: int,
+    other_first_claim_id: int | None = None,
 ) -> RowChunk:
-    """Rows of claims ``start`` to ``stop - 1``, claim ids counted from ``first_claim_id``."""
+    """Rows of claims ``start`` to ``stop - 1``, claim ids counted from ``first_claim_id``.
+
+    ``other_first_claim_id`` is the first claim id of the batch that shares patients with
+    this one, so the ground truth of a pair across the two batches names the other claim.
+    """
     claims = np.arange(start, stop, dtype=np.int64)
     lines = generate_lines(plan, start, stop)
     forced = _forced_rows(lines)
@@ -205,7 +245,14 @@ def chunk_rows(
             batch_id,
             first_claim_id + claim,
             KINDS[int(plan.plants.kind[claim])],
-            _detail(plan, lines, claim, forced.get(claim - start, []), first_claim_id),
+            _detail(
+                plan,
+                lines,
+                claim,
+                forced.get(claim - start, []),
+                first_claim_id,
+                other_first_id=other_first_claim_id,
+            ),
         )
         for claim in claims[plan.plants.kind[claims] >= 0].tolist()
     ]

@@ -45,11 +45,18 @@ class DemoSummary:
     user_name: str
     settlement: SettlementSummary
     opening_code: str = ""
+    # Further batches (the partner hospital's), after the inspected hospital's.
+    other_settlements: tuple[SettlementSummary, ...] = ()
 
     @property
     def claims(self) -> int:
-        """Settlement claims loaded."""
+        """Settlement claims of the inspected hospital."""
         return self.settlement.claims
+
+    @property
+    def all_claims(self) -> int:
+        """Settlement claims of every batch loaded."""
+        return self.settlement.claims + sum(s.claims for s in self.other_settlements)
 
     def lines(self) -> list[str]:
         """Translated summary, one statement per line."""
@@ -84,4 +91,5 @@ class DemoSummary:
                 else []
             ),
             *settlement_lines(self.settlement),
+            *(line for other in self.other_settlements for line in settlement_lines(other)),
         ]

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from inspector_app.demo import build_demo, load_demo_settlement
+from inspector_app.demo import build_demo, load_demo_settlement, partner_claims
 from inspector_app.demo.people import id_check_character
 from inspector_app.demo.places import INSPECTED_HOSPITAL
 from inspector_app.demo.planting import KINDS
@@ -30,16 +30,27 @@ from local_db.models import (
     PlantedIrregularity,
     SettlementBatch,
 )
-from tests.unit.demo.patterns import DETECTORS, prescription_bursts, read_batch, readmissions
+from tests.unit.demo.patterns import (
+    DETECTORS,
+    idle_stays,
+    prescription_bursts,
+    read_batch,
+    readmissions,
+)
 
 CLAIMS = 1_500
 SEED = 20_261_123
+CROSS_BATCH_KIND = "two_institutions_same_day"
 
 
 def _build(profile: OpenProfile, *, seed: int = SEED, claims: int = CLAIMS) -> str:
-    build_demo(profile, claims=claims, seed=seed, progress=Progress())
+    """Build the demo; the inspected hospital's batch id."""
+    return build_demo(profile, claims=claims, seed=seed, progress=Progress()).settlement.batch_id
+
+
+def _partner_batch(profile: OpenProfile, first: str) -> str:
     with profile.read_session() as session:
-        return session.scalars(select(SettlementBatch.id)).one()
+        return session.scalars(select(SettlementBatch.id).where(SettlementBatch.id != first)).one()
 
 
 def _claims(session: Session, batch_id: str) -> list[tuple[Any, ...]]:
@@ -78,8 +89,11 @@ def test_same_seed_gives_the_same_claims_and_another_seed_others(profile: OpenPr
     assert rows[again] == rows[first]
     assert rows[other] != rows[first]
     assert len(set(rows[other]) & set(rows[first])) < CLAIMS // 100
-    # Ground truth refers to claim ids, which differ between the loads; the kinds do not.
-    assert [kind for kind, _ in planted[again]] == [kind for kind, _ in planted[first]]
+    # Ground truth refers to claim ids, which differ between the loads; the kinds do not
+    # (except the pairs shared with the partner hospital's batch, which only the build makes).
+    assert [kind for kind, _ in planted[again]] == [
+        kind for kind, _ in planted[first] if kind != CROSS_BATCH_KIND
+    ]
 
 
 def test_each_planted_kind_is_exactly_what_an_independent_check_finds(
@@ -87,23 +101,31 @@ def test_each_planted_kind_is_exactly_what_an_independent_check_finds(
 ) -> None:
     # Enough claims that doctors settle several a day and patients have several stays.
     claims_made = 20_000
-    batch = _build(profile, claims=claims_made)
-    with profile.read_session() as session:
-        claims, lines = read_batch(session, batch)
-        truth: dict[str, set[int]] = {kind: set() for kind in KINDS}
-        for kind, claim_id in session.execute(
-            select(PlantedIrregularity.kind, PlantedIrregularity.claim_id)
-        ):
-            truth[kind].add(claim_id)
-    assert set(DETECTORS) == set(KINDS)
-    for kind, detector in DETECTORS.items():
-        assert truth[kind], f"no {kind} planted"
-        assert detector(claims, lines) == truth[kind], kind
-    planted_claims = set().union(*truth.values())
-    assert 0.02 <= len(planted_claims) / claims_made <= 0.05
-    # Clean data keeps a margin: stays > 30 days apart, prescriptions > 1 minute apart.
-    assert readmissions(claims, lines, days=30) == truth["readmission_15d"]
-    assert prescription_bursts(claims, lines, size=2) == truth["burst_prescriptions"]
+    first = _build(profile, claims=claims_made)
+    planted_somewhere: set[str] = set()
+    for batch_id in (first, _partner_batch(profile, first)):
+        with profile.read_session() as session:
+            batch = read_batch(session, batch_id)
+            truth: dict[str, set[int]] = {kind: set() for kind in KINDS}
+            for kind, claim_id in session.execute(
+                select(PlantedIrregularity.kind, PlantedIrregularity.claim_id).where(
+                    PlantedIrregularity.batch_id == batch_id
+                )
+            ):
+                truth[kind].add(claim_id)
+        assert set(DETECTORS) == set(KINDS)
+        for kind, detector in DETECTORS.items():
+            assert detector(batch) == truth[kind], (batch.level, kind)
+        planted_somewhere |= {kind for kind, claims in truth.items() if claims}
+        planted_claims = set().union(*truth.values())
+        assert 0.02 <= len(planted_claims) / len(batch.claims) <= 0.07
+        # Clean data keeps a margin: stays > 30 days apart, prescriptions > 1 minute apart,
+        # care at least every fourth day of a stay.
+        assert readmissions(batch, days=30) == truth["readmission_15d"]
+        assert prescription_bursts(batch, size=2) == truth["burst_prescriptions"]
+        assert idle_stays(batch, days=4) == truth["stay_without_care"]
+    # Institution-level items are planted where the level is too low: the partner hospital.
+    assert planted_somewhere == set(KINDS)
 
 
 def test_ground_truth_details_point_at_the_rows(profile: OpenProfile) -> None:
@@ -133,6 +155,21 @@ def test_ground_truth_details_point_at_the_rows(profile: OpenProfile) -> None:
 
 def test_claims_add_up_and_identify_patients_consistently(profile: OpenProfile) -> None:
     batch = _build(profile)
+    people: dict[str, tuple[str, str, str]] = {}
+    _check_claims(profile, batch, people, CLAIMS)
+    _check_claims(profile, _partner_batch(profile, batch), people, partner_claims(CLAIMS))
+    with profile.read_session() as session:
+        shared = session.scalar(text(
+            "SELECT count(DISTINCT a.patient_id_no) FROM claim a JOIN claim b"
+            " ON a.patient_id_no = b.patient_id_no AND a.batch_id != b.batch_id"
+        ))  # fmt: skip
+    # Only the borrowed patients (planted pairs and near misses) are in both batches.
+    assert shared is not None and 0 < shared <= 4 * partner_claims(CLAIMS) * 3 // 500 + 12
+
+
+def _check_claims(
+    profile: OpenProfile, batch: str, people: dict[str, tuple[str, str, str]], count: int
+) -> None:
     with profile.read_session() as session:
         claims = session.scalars(select(Claim).where(Claim.batch_id == batch)).all()
         line_sums = dict(session.execute(
@@ -145,9 +182,8 @@ def test_claims_add_up_and_identify_patients_consistently(profile: OpenProfile) 
         )
         stored = session.get_one(SettlementBatch, batch)
     assert bad_amounts == 0
-    assert stored.claim_count == len(claims) == CLAIMS
+    assert stored.claim_count == len(claims) == count
     assert stored.total_fen == sum(c.total_fen for c in claims)
-    people: dict[str, tuple[str, str, str]] = {}
     for claim in claims:
         assert claim.total_fen == line_sums[claim.id]
         assert claim.fund_fen + claim.account_fen + claim.self_fen == claim.total_fen
@@ -212,7 +248,7 @@ def test_outbox_has_every_synced_row_once_and_no_claims(profile: OpenProfile) ->
     assert set(entries) == rows
     assert set(entries.values()) == {1}
     by_entity = Counter(entity for entity, _ in entries)
-    assert by_entity["settlement_batch"] == 1
+    assert by_entity["settlement_batch"] == 2
     assert {"institution", "inspector", "inspection_task", "team_membership", "case_file",
             "finding", "checklist_response", "interview_record"} <= set(by_entity)  # fmt: skip
     assert not {"claim", "claim_line", "planted_irregularity"} & set(by_entity)

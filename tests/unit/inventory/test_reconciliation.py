@@ -52,3 +52,26 @@ def test_excess_is_settled_beyond_what_could_have_left_the_shelves(profile: Open
 def test_unknown_batch_is_refused(profile: OpenProfile) -> None:
     with pytest.raises(InventoryBatchNotFoundError):
         reconcile(profile=profile, inventory_batch_id="nope")
+
+
+def test_the_demo_items_purchased_short_are_exactly_the_ones_flagged(
+    profile: OpenProfile,
+) -> None:
+    from sqlalchemy import select
+
+    from inspector_app.demo import build_demo
+    from inspector_app.demo.inventory import PLANTED_ITEMS, add_demo_inventory
+    from inspector_app.progress import Progress
+    from local_db.models import InventoryBatch
+
+    summary = build_demo(profile, claims=600, seed=11, progress=Progress())
+    with profile.read_session() as session:
+        built = session.scalars(select(InventoryBatch.id)).all()
+    assert len(built) == 1  # the demo build writes one 进销存 load for the inspected hospital
+    # The same generation again (same seed) tells which items were planted short.
+    again = add_demo_inventory(profile, settlement_batch_id=summary.settlement.batch_id, seed=11)
+    assert again is not None and len(again.planted_codes) == PLANTED_ITEMS
+    result = reconcile(profile=profile, inventory_batch_id=built[0])
+    assert {row.item_code for row in result.flagged} == set(again.planted_codes)
+    assert all(row.excess_fen > 0 for row in result.flagged)
+    assert result.rows and len(result.rows) == again.items

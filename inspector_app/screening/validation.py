@@ -1,0 +1,229 @@
+"""Validate a screening rule file: JSON Schema first, then what only the engine knows.
+
+The schema (``resources/screening/screening-rules.schema.json``, draft 2020-12) checks shapes
+and vocabularies. The semantic checks hold each rule to the kind that implements it: its
+parameters are exactly the ones the kind reads, of the right types, with defaults inside
+their bounds; its reason placeholders are values the kind (or the parameters) provide; its
+amount basis is one the kind computes; its codes are unique and its violation codes are in
+the violation catalogue. Every failure is a :class:`RuleFileError` naming the file, the rule
+and the problem, as the checklist templates do.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from functools import cache
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+
+from inspector_app.i18n import _
+from inspector_app.resources import resource_path
+from inspector_app.screening.kinds import KINDS
+from inspector_app.screening.reasons import derived_names, placeholders
+
+SCHEMA_FILE = ("screening", "screening-rules.schema.json")
+
+
+class RuleFileError(ValueError):
+    """A rule file that cannot be used, with where and why.
+
+    Attributes:
+        file: the file name.
+        rule: the rule code, or a JSON path when the problem is not inside a rule with a
+            readable code; None for the whole document.
+        problem: what is wrong, in the active language.
+    """
+
+    def __init__(self, file: str, rule: str | None, problem: str) -> None:
+        self.file = file
+        self.rule = rule
+        self.problem = problem
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        if self.rule is None:
+            return _("{file}: {problem}").format(file=self.file, problem=self.problem)
+        if "[" in self.rule or "." in self.rule:
+            return _("{file}, at {path}: {problem}").format(
+                file=self.file, path=self.rule, problem=self.problem
+            )
+        return _("{file}, rule {rule}: {problem}").format(
+            file=self.file, rule=self.rule, problem=self.problem
+        )
+
+
+@cache
+def schema_validator() -> Draft202012Validator:
+    """The compiled rule-set schema (read once)."""
+    schema = json.loads(resource_path(*SCHEMA_FILE).read_text(encoding="utf-8"))
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema)
+
+
+def _json_path(path: Iterable[Any]) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def _locate(document: Any, path: list[Any]) -> tuple[str | None, list[Any]]:
+    """The rule code (or JSON path) an error path points into, and the rest of the path."""
+    if len(path) >= 2 and path[0] == "rules" and isinstance(path[1], int):
+        try:
+            code = document["rules"][path[1]].get("code")
+        except (KeyError, IndexError, TypeError, AttributeError):
+            code = None
+        if isinstance(code, str) and code:
+            return code, path[2:]
+        return _json_path(path[:2]), path[2:]
+    return None, path
+
+
+def _schema_problem(error: ValidationError, field: str) -> str:
+    """A sentence for the usual schema failures; jsonschema's own message otherwise."""
+    where = f"“{field}”" if field else _("the value")
+    kind = error.validator
+    value: Any = error.instance
+    expected: Any = error.validator_value
+    schema: Any = error.schema
+    place = _(" in {where}").format(where=where) if field else ""
+    if kind == "required":
+        missing = [name for name in expected if name not in (value or {})]
+        return _("required field “{name}” is missing{place}").format(
+            name=missing[0] if missing else "?", place=place
+        )
+    if kind == "additionalProperties":
+        extra = sorted(set(value) - set(schema.get("properties", {})))
+        return _("unknown field “{name}”{place}").format(name=", ".join(extra), place=place)
+    if kind == "enum":
+        return _("{where} is “{value}”, expected one of: {allowed}").format(
+            where=where, value=value, allowed=", ".join(str(v) for v in expected)
+        )
+    if kind == "pattern":
+        return _("{where} “{value}” does not have the expected form ({pattern})").format(
+            where=where, value=value, pattern=expected
+        )
+    if kind == "type":
+        return _("{where} should be of type {type}").format(where=where, type=expected)
+    if kind in {"minItems", "minLength"}:
+        return _("{where} is empty").format(where=where)
+    if kind == "const":
+        return _("{where} must be {value}").format(where=where, value=json.dumps(expected))
+    return f"{where}: {error.message}" if field else error.message
+
+
+def _deepest(errors: list[ValidationError]) -> ValidationError:
+    """The most specific error of an ``if``/``then`` failure (jsonschema nests them)."""
+    error = errors[0]
+    while error.context:
+        error = sorted(error.context, key=lambda e: len(list(e.path)))[-1]
+    return error
+
+
+def check_schema(document: Any, source_name: str) -> None:
+    """Raise :class:`RuleFileError` for the first schema violation (document order)."""
+    errors = sorted(
+        schema_validator().iter_errors(document),
+        key=lambda e: [str(p).zfill(6) if isinstance(p, int) else str(p) for p in e.path],
+    )
+    if not errors:
+        return
+    error = _deepest(errors)
+    rule, rest = _locate(document, list(error.path))
+    raise RuleFileError(source_name, rule, _schema_problem(error, _json_path(rest)))
+
+
+def _catalogue_codes() -> frozenset[str] | None:
+    from inspector_app.checklists.validation import catalogue_codes
+
+    return catalogue_codes()
+
+
+def _parameter_problems(rule: Mapping[str, Any], kind_parameters: Mapping[str, str]) -> str:
+    """What is wrong with a rule's parameters ("" when nothing is)."""
+    seen: set[str] = set()
+    for parameter in rule["parameters"]:
+        name, kind = parameter["name"], parameter["type"]
+        if name in seen:
+            return _("parameter {name} is declared twice").format(name=name)
+        seen.add(name)
+        if name not in kind_parameters:
+            return _("parameter {name} is not one the kind {kind} reads").format(
+                name=name, kind=rule["kind"]
+            )
+        if kind != kind_parameters[name]:
+            return _("parameter {name} must be of type {type}").format(
+                name=name, type=kind_parameters[name]
+            )
+        low, high = parameter.get("minimum"), parameter.get("maximum")
+        if low is not None and high is not None and low > high:
+            return _("parameter {name}: the minimum is above the maximum").format(name=name)
+        default = parameter["default"]
+        if low is not None and high is not None and not low <= default <= high:
+            return _("parameter {name}: the default {value} is outside {low}–{high}").format(
+                name=name, value=default, low=low, high=high
+            )
+    missing = sorted(set(kind_parameters) - seen)
+    if missing:
+        return _("parameter {name} is missing (the kind {kind} needs it)").format(
+            name=missing[0], kind=rule["kind"]
+        )
+    return ""
+
+
+def _reason_problem(rule: Mapping[str, Any], allowed: frozenset[str]) -> str:
+    for language, template in rule["reason"].items():
+        try:
+            names = placeholders(template)
+        except ValueError as exc:
+            return _(
+                "the {language} reason has a placeholder that is not a name: {{{field}}}"
+            ).format(language=language, field=exc)
+        unknown = [name for name in names if name not in allowed]
+        if unknown:
+            return _(
+                "the {language} reason uses {{{name}}}, which the rule does not provide"
+            ).format(language=language, name=unknown[0])
+    return ""
+
+
+def _rule_problem(rule: Mapping[str, Any], violation_codes: frozenset[str] | None) -> str:
+    """What is wrong with one rule ("" when nothing is)."""
+    kind = KINDS.get(rule["kind"])
+    if kind is None:
+        return _("kind “{kind}” is not one the engine implements (known: {known})").format(
+            kind=rule["kind"], known=", ".join(sorted(KINDS))
+        )
+    if violation_codes is not None:
+        for code in [rule["violation"], *rule["legal_basis"]]:
+            if code not in violation_codes:
+                return _("violation code {code} is not in the violation catalogue").format(
+                    code=code
+                )
+    problem = _parameter_problems(rule, kind.parameters)
+    if problem:
+        return problem
+    if rule["amount"]["basis"] not in kind.amount_bases:
+        return _("the kind {kind} cannot count the amount as “{basis}” (it can: {bases})").format(
+            kind=kind.name, basis=rule["amount"]["basis"], bases=", ".join(kind.amount_bases)
+        )
+    names = kind.detail_keys | set(kind.parameters)
+    return _reason_problem(rule, frozenset(names | derived_names(names)))
+
+
+def check_semantics(document: Mapping[str, Any], source_name: str) -> None:
+    """Raise :class:`RuleFileError` for the first rule a schema cannot judge."""
+    violation_codes = _catalogue_codes()
+    seen: set[str] = set()
+    for rule in document["rules"]:
+        code = rule["code"]
+        if code in seen:
+            raise RuleFileError(source_name, code, _("the rule code is used twice"))
+        seen.add(code)
+        problem = _rule_problem(rule, violation_codes)
+        if problem:
+            raise RuleFileError(source_name, code, problem)
