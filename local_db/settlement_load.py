@@ -13,7 +13,10 @@ deferred for this one transaction (``PRAGMA defer_foreign_keys``): the claims ma
 the batch before it exists, and SQLite still verifies every reference at commit.
 
 Callers pass plain row tuples (this package does not know how they are produced) and an
-optional ``on_rows(claims_done)`` callback, which may raise to cancel.
+optional ``on_rows(claims_done)`` callback, which may raise to cancel. A file import also
+passes the refused rows of its error report (``import_problem``), written in the same
+transaction, and a ``before_insert`` callback that fills the batch fields it only knows once
+every row was read (rejected count, import details).
 """
 
 from __future__ import annotations
@@ -42,6 +45,7 @@ LINE_COLUMNS = (
     "service_time", "trace_code", "ordered_quantity",
 )  # fmt: skip
 PLANTED_COLUMNS = ("batch_id", "claim_id", "kind", "detail")
+PROBLEM_COLUMNS = ("batch_id", "file_role", "row_no", "column", "value", "problem", "detail")
 
 _CLAIM_BATCH = CLAIM_COLUMNS.index("batch_id")
 _TOTAL_FEN = CLAIM_COLUMNS.index("total_fen")
@@ -60,7 +64,9 @@ def _insert(table: str, columns: Sequence[str]) -> str:
 CLAIM_SQL = _insert("claim", CLAIM_COLUMNS)
 LINE_SQL = _insert("claim_line", LINE_COLUMNS)
 PLANTED_SQL = _insert("planted_irregularity", PLANTED_COLUMNS)
+PROBLEM_SQL = _insert("import_problem", PROBLEM_COLUMNS)
 _PLANTED_BATCH = PLANTED_COLUMNS.index("batch_id")
+_PROBLEM_BATCH = PROBLEM_COLUMNS.index("batch_id")
 
 
 @dataclass(frozen=True)
@@ -69,11 +75,14 @@ class RowChunk:
 
     ``lines`` may be a one-shot iterator (it is consumed once); every line must belong to a
     claim of this chunk or of an earlier one, and every planted row to a loaded claim.
+    ``problems`` (``PROBLEM_COLUMNS``) are read after ``lines`` was consumed, so a producer
+    may fill the list while it generates the lines.
     """
 
     claims: Sequence[Row]
-    lines: Iterable[Row]
+    lines: Iterable[Sequence[Any]]  # tuples or lists (a producer may reuse its value list)
     planted: Sequence[Row] = ()
+    problems: Sequence[Row] = ()
 
 
 @dataclass(frozen=True)
@@ -84,6 +93,7 @@ class LoadResult:
     line_count: int
     planted_count: int
     total_fen: int
+    problem_count: int = 0
 
 
 def next_claim_id(session: Session) -> int:
@@ -98,16 +108,21 @@ def load_batch(
     batch: SettlementBatch,
     chunks: Iterable[RowChunk],
     on_rows: Callable[[int], None] | None = None,
+    before_insert: Callable[[SettlementBatch], None] | None = None,
     cache_kib: int = LOAD_CACHE_KIB,
 ) -> LoadResult:
     """Insert ``chunks`` and then ``batch`` (with its counts) in the session's transaction.
 
     The caller commits (or rolls back) the session; nothing is visible before that. The
     batch must be new and already carry its ``id``, which the claim rows refer to.
+    ``before_insert(batch)`` runs once every chunk is in, just before the batch row is
+    added: the place to set fields known only from the rows (the batch row is inserted
+    once, with its final values).
 
     Raises:
         ValueError: the batch has no id, was already added, or a chunk names another batch.
-        Whatever ``on_rows`` raises (e.g. a cancellation), after which the caller rolls back.
+        Whatever ``on_rows``, ``before_insert`` or the chunks raise (e.g. a cancellation),
+            after which the caller rolls back.
     """
     if batch.id is None or batch in session:
         raise ValueError("load_batch needs a new batch with its id set, not yet in the session")
@@ -118,7 +133,7 @@ def load_batch(
     cursor.execute("PRAGMA defer_foreign_keys = ON")
     previous_cache = cursor.execute("PRAGMA cache_size").fetchone()[0]
     cursor.execute(f"PRAGMA cache_size = {-int(cache_kib)}")
-    claims = lines = planted = total_fen = 0
+    claims = lines = planted = problems = total_fen = 0
     try:
         for chunk in chunks:
             # Every row, not a sample: a row naming another (existing) batch would pass the
@@ -133,6 +148,11 @@ def load_batch(
             if chunk.planted:
                 cursor.executemany(PLANTED_SQL, chunk.planted)
                 planted += len(chunk.planted)
+            if chunk.problems:
+                if any(row[_PROBLEM_BATCH] != batch.id for row in chunk.problems):
+                    raise ValueError("a chunk's rows belong to another batch")
+                cursor.executemany(PROBLEM_SQL, chunk.problems)
+                problems += len(chunk.problems)
             claims += len(chunk.claims)
             total_fen += sum(row[_TOTAL_FEN] for row in chunk.claims)
             if on_rows is not None:
@@ -141,10 +161,16 @@ def load_batch(
         cursor.execute(f"PRAGMA cache_size = {int(previous_cache)}")
         cursor.close()
     batch.claim_count, batch.line_count, batch.total_fen = claims, lines, total_fen
+    if before_insert is not None:
+        before_insert(batch)
     session.add(batch)
     session.flush()
     return LoadResult(
-        claim_count=claims, line_count=lines, planted_count=planted, total_fen=total_fen
+        claim_count=claims,
+        line_count=lines,
+        planted_count=planted,
+        total_fen=total_fen,
+        problem_count=problems,
     )
 
 

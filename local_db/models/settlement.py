@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from local_db.base import Base, SyncedMixin
@@ -126,10 +126,18 @@ class ImportProblem(Base):
     """
 
     __tablename__ = "import_problem"
-    __table_args__ = (Index("ix_import_problem_batch_row", "batch_id", "file_role", "row_no"),)
+    __table_args__ = (
+        Index("ix_import_problem_batch_row", "batch_id", "file_role", "row_no"),
+        Index("ix_import_problem_inventory_row", "inventory_batch_id", "file_role", "row_no"),
+        CheckConstraint("(batch_id IS NULL) != (inventory_batch_id IS NULL)", name="one_import"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    batch_id: Mapped[str] = mapped_column(ForeignKey("settlement_batch.id"))
+    # Exactly one of the two: the settlement load or the 进销存 load the row was refused from.
+    batch_id: Mapped[str | None] = mapped_column(ForeignKey("settlement_batch.id"), default=None)
+    inventory_batch_id: Mapped[str | None] = mapped_column(
+        ForeignKey("inventory_batch.id"), default=None
+    )
     file_role: Mapped[ImportFileRole] = mapped_column(enum_type(ImportFileRole))
     row_no: Mapped[int]
     column: Mapped[str] = mapped_column(String(128), default="")

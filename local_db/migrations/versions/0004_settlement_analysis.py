@@ -273,7 +273,8 @@ def upgrade() -> None:
     op.create_table(
         "import_problem",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("batch_id", sa.String(length=36), nullable=False),
+        sa.Column("batch_id", sa.String(length=36), nullable=True),
+        sa.Column("inventory_batch_id", sa.String(length=36), nullable=True),
         sa.Column(
             "file_role",
             sa.Enum(
@@ -299,11 +300,25 @@ def upgrade() -> None:
             ["settlement_batch.id"],
             name=op.f("fk_import_problem_batch_id_settlement_batch"),
         ),
+        sa.ForeignKeyConstraint(
+            ["inventory_batch_id"],
+            ["inventory_batch.id"],
+            name=op.f("fk_import_problem_inventory_batch_id_inventory_batch"),
+        ),
+        sa.CheckConstraint(
+            "(batch_id IS NULL) != (inventory_batch_id IS NULL)",
+            name=op.f("ck_import_problem_one_import"),
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_import_problem")),
     )
     with op.batch_alter_table("import_problem", schema=None) as batch_op:
         batch_op.create_index(
             "ix_import_problem_batch_row", ["batch_id", "file_role", "row_no"], unique=False
+        )
+        batch_op.create_index(
+            "ix_import_problem_inventory_row",
+            ["inventory_batch_id", "file_role", "row_no"],
+            unique=False,
         )
 
     op.create_table(
