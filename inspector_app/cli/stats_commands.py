@@ -84,12 +84,15 @@ def _amount_fen(text: str) -> int:
 
 
 def _fraction(text: str) -> float:
-    """An argparse type for rates: 0.05 or 5 (percent) → 0.05."""
+    """An argparse type for rates: below 1 a fraction (0.05), from 1 up a percent (5 → 0.05).
+
+    "1" therefore means 1 %, never 100 %: a rate typed as a whole number is a percent.
+    """
     try:
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(_("not a number: {text}").format(text=text)) from None
-    if 1.0 < value <= 100.0:
+    if 1.0 <= value <= 100.0:
         value /= 100.0
     if not 0.0 <= value <= 1.0:
         raise argparse.ArgumentTypeError(_("must be between 0 and 1 (or 0 and 100 %)"))

@@ -68,6 +68,11 @@ def _settled_by_month(
     return items
 
 
+def _inside(day: str, start: str, end: str) -> str:
+    """``day`` moved into the period (a month's records on its first or last day)."""
+    return min(max(day, start), end)
+
+
 def _apportion(total: int, weights: list[float]) -> list[int]:
     """Whole units summing to ``total`` in proportion to ``weights`` (largest remainder)."""
     weight_sum = sum(weights)
@@ -139,11 +144,11 @@ def add_demo_inventory(
         for index, (period, purchase) in enumerate(zip(periods, purchases, strict=True)):
             if purchase > 0:
                 add(
-                    InventoryMovementKind.PURCHASE, code, f"{period}-05", purchase,
+                    InventoryMovementKind.PURCHASE, code, _inside(f"{period}-05", start, end), purchase,
                     f"CG{period.replace('-', '')}{number:03d}{index:02d}",
                 )  # fmt: skip
             add(
-                InventoryMovementKind.DISPENSED, code, f"{period}-28", months[period],
+                InventoryMovementKind.DISPENSED, code, _inside(f"{period}-28", start, end), months[period],
                 f"FY{period.replace('-', '')}{number:03d}",
             )  # fmt: skip
         closing = max(opening + purchased - settled, 0.0)

@@ -3,16 +3,21 @@
 For each item code over the period:
 
     available = opening stock + purchases − closing stock   (what can have left the shelves)
-    settled   = quantity billed to the fund on settlement lines of the institution
+    settled   = quantity billed to the fund on the lines of ONE settlement batch
     excess    = settled − available                         (> 0: paid for more than existed)
+
+Only the period counts: purchases and dispensing records dated inside it; the opening
+count is the latest opening count dated on or before the first day (else the earliest one
+inside the period), the closing count the latest closing count dated inside the period; an
+item without an opening count starts at 0, one without a closing count is reported
+(``closing_counted`` False: its excess is then a lower bound). Settled quantities come from
+one settlement batch, the one being examined: summing every batch of the institution would
+count a re-imported claim twice.
 
 The excess is valued at the item's average settled unit price (settled amount ÷ settled
 quantity), rounded to the fen, half up. The institution's own dispensing records are shown
 beside it (``dispensed``): settled above dispensed is a second, weaker signal (the
-records may be incomplete), not counted in the excess amount. Stock counts are taken from
-the period's opening and closing counts; an item without an opening count starts at 0 and
-one without a closing count is reported (``closing_counted`` False) because its excess is
-then a lower bound.
+records may be incomplete), not counted in the excess amount.
 """
 
 from __future__ import annotations
@@ -80,6 +85,7 @@ class Reconciliation:
     """Every item of a 进销存 load, reconciled over its period."""
 
     inventory_batch_id: str
+    settlement_batch_id: str
     institution_id: str
     period_start: str
     period_end: str
@@ -100,52 +106,78 @@ class Reconciliation:
 
 @dataclass
 class _Movements:
-    """One item's movement totals per kind, with the name and unit the load gives it."""
+    """One item's records over the period, with the name and unit the load gives it."""
 
     name: str = ""
     unit: str = ""
-    quantities: dict[InventoryMovementKind, float] = field(default_factory=dict)
+    purchased: float = 0.0
+    dispensed: float = 0.0
+    # (date, quantity) of every count, to pick the period's opening and closing ones.
+    openings: list[tuple[str, float]] = field(default_factory=list)
+    closings: list[tuple[str, float]] = field(default_factory=list)
 
-    def total(self, kind: InventoryMovementKind) -> float:
-        return self.quantities.get(kind, 0.0)
+    def opening(self, start: str) -> float | None:
+        """The latest opening count on or before ``start``, else the earliest after it."""
+        before = [count for count in self.openings if count[0] <= start]
+        if before:
+            return max(before)[1]
+        return min(self.openings)[1] if self.openings else None
+
+    def closing(self, start: str, end: str) -> float | None:
+        """The latest closing count inside the period."""
+        inside = [count for count in self.closings if start <= count[0] <= end]
+        return max(inside)[1] if inside else None
 
 
-def _movements(session: Session, batch_id: str) -> dict[str, _Movements]:
+def _movements(session: Session, batch_id: str, start: str, end: str) -> dict[str, _Movements]:
     rows = session.execute(
         select(
             InventoryMovement.item_code,
             InventoryMovement.kind,
-            func.sum(InventoryMovement.quantity),
-            func.max(InventoryMovement.item_name),
-            func.max(InventoryMovement.unit),
-        )
-        .where(InventoryMovement.batch_id == batch_id)
-        .group_by(InventoryMovement.item_code, InventoryMovement.kind)
+            InventoryMovement.movement_date,
+            InventoryMovement.quantity,
+            InventoryMovement.item_name,
+            InventoryMovement.unit,
+        ).where(InventoryMovement.batch_id == batch_id)
     ).all()
     items: dict[str, _Movements] = {}
-    for code, kind, quantity, name, unit in rows:
+    for code, kind, day, quantity, name, unit in rows:
         item = items.setdefault(code, _Movements())
-        item.quantities[InventoryMovementKind(kind)] = float(quantity or 0.0)
         item.name = item.name or name or ""
         item.unit = item.unit or unit or ""
+        inside = start <= day <= end
+        if kind == InventoryMovementKind.PURCHASE and inside:
+            item.purchased += quantity
+        elif kind == InventoryMovementKind.DISPENSED and inside:
+            item.dispensed += quantity
+        elif kind == InventoryMovementKind.OPENING_STOCK:
+            item.openings.append((day, quantity))
+        elif kind == InventoryMovementKind.CLOSING_STOCK:
+            item.closings.append((day, quantity))
     return items
 
 
-def reconcile(*, profile: OpenProfile, inventory_batch_id: str) -> Reconciliation:
-    """Reconcile one 进销存 load with the settlement lines of the same institution.
+def reconcile(
+    *, profile: OpenProfile, inventory_batch_id: str, settlement_batch_id: str
+) -> Reconciliation:
+    """Reconcile one 进销存 load with one settlement batch of the same institution.
 
-    Settled quantities are summed over every settlement batch of the institution, lines
-    whose service date falls inside the load's period, for the item codes the load holds
-    (the item-code index keeps this to those lines, not the whole batch).
+    Settled quantities are the batch's lines whose service date falls inside the load's
+    period, for the item codes the load holds (the item-code index keeps this to those
+    lines, not the whole batch).
 
     Raises:
-        InventoryBatchNotFoundError: no such load.
+        InventoryBatchNotFoundError: no such load, or no such settlement batch of the
+            load's institution.
     """
     with profile.read_session() as session:
         batch = session.get(InventoryBatch, inventory_batch_id)
         if batch is None or batch.deleted_at is not None:
             raise InventoryBatchNotFoundError(inventory_batch_id)
-        items = _movements(session, batch.id)
+        settlement = session.get(SettlementBatch, settlement_batch_id)
+        if settlement is None or settlement.institution_id != batch.institution_id:
+            raise InventoryBatchNotFoundError(settlement_batch_id)
+        items = _movements(session, batch.id, batch.period_start, batch.period_end)
         codes = sorted(items)
         settled: dict[str, tuple[float, int]] = {}
         if codes:
@@ -157,10 +189,8 @@ def reconcile(*, profile: OpenProfile, inventory_batch_id: str) -> Reconciliatio
                     func.sum(ClaimLine.amount_fen),
                 )
                 .join(Claim, ClaimLine.claim_id == Claim.id)
-                .join(SettlementBatch, Claim.batch_id == SettlementBatch.id)
                 .where(
-                    SettlementBatch.institution_id == batch.institution_id,
-                    SettlementBatch.deleted_at.is_(None),
+                    Claim.batch_id == settlement.id,
                     ClaimLine.item_code.in_(codes),
                     day >= batch.period_start,
                     day <= batch.period_end,
@@ -173,22 +203,24 @@ def reconcile(*, profile: OpenProfile, inventory_batch_id: str) -> Reconciliatio
         for code in codes:
             item = items[code]
             quantity, amount = settled.get(code, (0.0, 0))
+            closing = item.closing(batch.period_start, batch.period_end)
             rows.append(
                 ReconciliationRow(
                     item_code=code,
                     item_name=item.name,
                     unit=item.unit,
-                    opening=item.total(InventoryMovementKind.OPENING_STOCK),
-                    purchased=item.total(InventoryMovementKind.PURCHASE),
-                    dispensed=item.total(InventoryMovementKind.DISPENSED),
-                    closing=item.total(InventoryMovementKind.CLOSING_STOCK),
-                    closing_counted=InventoryMovementKind.CLOSING_STOCK in item.quantities,
+                    opening=item.opening(batch.period_start) or 0.0,
+                    purchased=item.purchased,
+                    dispensed=item.dispensed,
+                    closing=closing or 0.0,
+                    closing_counted=closing is not None,
                     settled=quantity,
                     settled_fen=amount,
                 )
             )
         return Reconciliation(
             inventory_batch_id=batch.id,
+            settlement_batch_id=settlement.id,
             institution_id=batch.institution_id,
             period_start=batch.period_start,
             period_end=batch.period_end,

@@ -229,6 +229,10 @@ def decide_line(
         return view_of(session, access, unit, review)
 
 
+# Violation groups under which billed money was paid improperly (Order 735 Art. 38, 40, 41).
+DISALLOWING_GROUPS = frozenset({"irregular_use", "fraud", "insured_person"})
+
+
 def _checked_decision(
     decision: LineDecision, line_fen: int, disallowed_fen: int | None, code: str, reason: str
 ) -> tuple[int, str, str]:
@@ -257,7 +261,15 @@ def _checked_decision(
         amount = disallowed_fen
     if not code.strip():
         raise ValueError(_("Disallowing a line needs a violation type."))
-    return amount, violation(code.strip()).code, text
+    kind = violation(code.strip())
+    if kind.group not in DISALLOWING_GROUPS:
+        # Art. 39 duties and data-quality notes say nothing about money paid wrongly; an
+        # amount disallowed under them would flow into the extrapolated improper amount.
+        raise ValueError(
+            _("“{title}” is not a reason to disallow an amount; choose an Article 38, 40 or "
+              "41 type.").format(title=kind.title())
+        )  # fmt: skip
+    return amount, kind.code, text
 
 
 def set_checks(

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, func, select, union
 
 from inspector_app.privacy import mask_identifier
 from inspector_app.profiles import OpenProfile
@@ -111,15 +111,34 @@ def mask_name(name: str) -> str:
     return text[:1] + "*" * (len(text) - 1) if text else ""
 
 
+# Searched by prefix; each has an index led by batch_id, so a search is two range scans.
+SEARCHED = (Claim.settlement_no, Claim.visit_no)
+HIGHEST = "\U0010ffff"  # sorts after any character (UTF-8 byte order)
+
+
+def _prefixes(column: Any, text: str) -> list[ColumnElement[bool]]:
+    """``column`` starts with ``text`` (as typed, or in capitals), as index ranges.
+
+    ``LIKE 'x%'`` cannot use the index (SQLite's LIKE ignores case); a range can.
+    """
+    forms = dict.fromkeys((text, text.upper()))
+    return [(column >= form) & (column < form + HIGHEST) for form in forms]
+
+
 def _conditions(claim_filter: ClaimFilter) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = [Claim.batch_id == claim_filter.batch_id]
     search = claim_filter.search.strip()
     if search:
-        pattern = search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        conditions.append(
-            Claim.settlement_no.like(pattern, escape="\\")
-            | Claim.visit_no.like(pattern, escape="\\")
+        # The matching ids first, one index range per searched column; a plain OR made
+        # SQLite walk the whole batch in settlement order instead.
+        matching = union(
+            *(
+                select(Claim.id).where(Claim.batch_id == claim_filter.batch_id, prefix)
+                for column in SEARCHED
+                for prefix in _prefixes(column, search)
+            )
         )
+        conditions[0] = Claim.id.in_(matching.scalar_subquery())
     if claim_filter.visit_type:
         conditions.append(Claim.visit_type == claim_filter.visit_type)
     if claim_filter.department:

@@ -175,7 +175,8 @@ class InventoryView(QWidget):
         from inspector_app.inventory.reconciliation import reconcile
 
         load = self.loads.current_row()
-        if load is None:
+        batch_id = self.batch_id
+        if load is None or batch_id is None:
             return
         self._generation += 1
         generation = self._generation
@@ -188,7 +189,9 @@ class InventoryView(QWidget):
                 self._show_rows()
 
         self._run(
-            lambda: reconcile(profile=profile, inventory_batch_id=load.id),
+            lambda: reconcile(
+                profile=profile, inventory_batch_id=load.id, settlement_batch_id=batch_id
+            ),
             show,
             label=_("Reconciling 进销存 with settlements"),
         )

@@ -20,7 +20,7 @@ from tests.unit.inventory.world import (
 def test_excess_is_settled_beyond_what_could_have_left_the_shelves(profile: OpenProfile) -> None:
     pharmacy = add_institution(profile, "P1")
     other = add_institution(profile, "P2")
-    settle(profile, pharmacy, [
+    settlement = settle(profile, pharmacy, [
         ("A", "2025-01-10", 30, 3_000), ("A", "2025-02-10", 30, 3_000),
         ("A", "2025-04-02", 50, 5_000),  # after the period: not counted
         ("B", "2025-03-01", 10, 2_500),
@@ -34,7 +34,7 @@ def test_excess_is_settled_beyond_what_could_have_left_the_shelves(profile: Open
         (CLOSING, "B", "2025-03-31", 12), (DISPENSED, "B", "2025-03-31", 10),
         (PURCHASE, "C", "2025-02-01", 3.5),
     ])  # fmt: skip
-    result = reconcile(profile=profile, inventory_batch_id=batch)
+    result = reconcile(profile=profile, inventory_batch_id=batch, settlement_batch_id=settlement)
     rows = {row.item_code: row for row in result.rows}
     # A: available 5 + 40 − 5 = 40, settled 60 → 20 boxes over, at ¥1.00 each.
     assert rows["A"].settled == 60 and rows["A"].available == 40
@@ -49,9 +49,33 @@ def test_excess_is_settled_beyond_what_could_have_left_the_shelves(profile: Open
     assert result.excess_fen == 2_350
 
 
+def test_only_the_period_and_one_settlement_batch_count(profile: OpenProfile) -> None:
+    """Dated records outside the period, several counts and a re-import change nothing."""
+    pharmacy = add_institution(profile, "P3")
+    first = settle(profile, pharmacy, [("A", "2025-02-10", 30, 3_000)])
+    settle(profile, pharmacy, [("A", "2025-02-10", 30, 3_000)])  # the same claims again
+    batch = add_inventory(profile, pharmacy, [
+        (OPENING, "A", "2024-12-31", 10), (PURCHASE, "A", "2025-01-05", 10),
+        (PURCHASE, "A", "2025-06-01", 100),  # after the period
+        (CLOSING, "A", "2025-01-31", 15), (CLOSING, "A", "2025-02-28", 10),
+        (CLOSING, "A", "2025-03-31", 10),  # the period's closing count
+        (DISPENSED, "A", "2025-04-02", 99),  # after the period
+    ])  # fmt: skip
+    row = reconcile(profile=profile, inventory_batch_id=batch, settlement_batch_id=first).rows[0]
+    assert (row.opening, row.purchased, row.closing, row.dispensed) == (10, 10, 10, 0)
+    assert row.available == 10 and row.settled == 30
+    assert row.excess == 20 and row.excess_fen == 2_000
+
+
 def test_unknown_batch_is_refused(profile: OpenProfile) -> None:
+    pharmacy = add_institution(profile, "P4")
+    settlement = settle(profile, pharmacy, [("A", "2025-02-10", 1, 100)])
     with pytest.raises(InventoryBatchNotFoundError):
-        reconcile(profile=profile, inventory_batch_id="nope")
+        reconcile(profile=profile, inventory_batch_id="nope", settlement_batch_id=settlement)
+    other = add_institution(profile, "P5")
+    batch = add_inventory(profile, other, [(PURCHASE, "A", "2025-01-05", 1)])
+    with pytest.raises(InventoryBatchNotFoundError):  # another institution's settlements
+        reconcile(profile=profile, inventory_batch_id=batch, settlement_batch_id=settlement)
 
 
 def test_the_demo_items_purchased_short_are_exactly_the_ones_flagged(
@@ -71,7 +95,10 @@ def test_the_demo_items_purchased_short_are_exactly_the_ones_flagged(
     # The same generation again (same seed) tells which items were planted short.
     again = add_demo_inventory(profile, settlement_batch_id=summary.settlement.batch_id, seed=11)
     assert again is not None and len(again.planted_codes) == PLANTED_ITEMS
-    result = reconcile(profile=profile, inventory_batch_id=built[0])
+    result = reconcile(
+        profile=profile, inventory_batch_id=built[0],
+        settlement_batch_id=summary.settlement.batch_id,
+    )  # fmt: skip
     assert {row.item_code for row in result.flagged} == set(again.planted_codes)
     assert all(row.excess_fen > 0 for row in result.flagged)
     assert result.rows and len(result.rows) == again.items

@@ -31,7 +31,7 @@ def add_institution(profile: OpenProfile, code: str) -> str:
 
 def settle(
     profile: OpenProfile, institution_id: str, lines: list[tuple[str, str, float, int]]
-) -> None:
+) -> str:
     """One claim per line: (item code, service date, quantity, amount in fen)."""
     with profile.session() as session:
         batch = SettlementBatch(
@@ -51,6 +51,7 @@ def settle(
                 quantity, amount, "A", "D1", f"{day} 09:00:00", None, quantity,
             ))  # fmt: skip
         load_batch(session, batch=batch, chunks=[RowChunk(claims=claims, lines=rows)])
+        return batch.id
 
 
 def add_inventory(

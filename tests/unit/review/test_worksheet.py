@@ -153,6 +153,9 @@ def test_a_completed_review_changes_only_after_reopening(
         (LineDecision.PARTLY_DISALLOWED, 10**9, "art38.1", ValueError),
         (LineDecision.DISALLOWED, 1, "art38.1", ValueError),
         (LineDecision.DISALLOWED, None, "", ValueError),
+        # Neither a data-quality note nor an Art. 39 duty says money was paid wrongly.
+        (LineDecision.DISALLOWED, None, "dq", ValueError),
+        (LineDecision.DISALLOWED, None, "art39.2", ValueError),
         (LineDecision.DISALLOWED, None, "art99.9", UnknownViolationError),
     ],
 )

@@ -113,3 +113,16 @@ def test_sample_size_commands(tmp_path: Path, capsys: pytest.CaptureFixture[str]
         "--error-rate", "0.1",
     )  # fmt: skip
     assert code == EXIT_USAGE and "--reported-mean" in err
+
+
+def test_a_whole_number_rate_is_a_percent(capsys: pytest.CaptureFixture[str]) -> None:
+    """'--expected-rate 1' plans for 1 %, like '0.01' — never for a 100 % error rate."""
+    sizes = []
+    for rate in ("1", "0.01"):
+        code, out, _err = _run(
+            capsys, "size", "attribute", "--frame-size", "10000", "--expected-rate", rate,
+            "--precision", "0.02", "--json",
+        )  # fmt: skip
+        assert code == EXIT_OK
+        sizes.append(json.loads(out)["sample_size"])
+    assert sizes[0] == sizes[1]
