@@ -67,7 +67,7 @@ def _run(args: argparse.Namespace) -> int:
     from PySide6.QtWidgets import QApplication
 
     from inspector_app import settings
-    from ui import error_report
+    from ui import error_report, main_thread_gc
     from ui.machine_settings import APPLICATION, ORGANISATION, MachineSettings
     from ui.shell import Shell
     from ui.style import apply_style
@@ -79,6 +79,7 @@ def _run(args: argparse.Namespace) -> int:
     app = QApplication([sys.argv[0]])
     app.setQuitOnLastWindowClosed(False)  # the shell decides: login ↔ window ↔ quit
     app.setDesktopFileName("fund-inspector")
+    main_thread_gc.install(app)
     error_report.setup_logging()
     error_report.install()
     machine = MachineSettings()

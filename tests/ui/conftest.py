@@ -96,6 +96,17 @@ def no_leaked_background_work() -> Iterator[None]:
         pytest.fail("test left background work running: " + "; ".join(leaks))
 
 
+@pytest.fixture(autouse=True, scope="session")
+def collect_on_the_gui_thread(qapp: object) -> Iterator[None]:
+    """As the application does (ui/main_thread_gc.py): no collection on worker threads."""
+    from ui.main_thread_gc import MainThreadCollector
+
+    collector = MainThreadCollector()
+    collector.start()
+    yield
+    collector.stop()
+
+
 @pytest.fixture(autouse=True)
 def isolated_qsettings(tmp_path: Path) -> Iterator[Path]:
     """QSettings of this test live in its own folder."""

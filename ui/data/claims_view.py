@@ -93,23 +93,7 @@ class ClaimsView(QWidget):
         self._lines_generation = 0
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 8, 0, 0)
-        filters = QHBoxLayout()
-        self.search = QLineEdit(self)
-        self.search.setClearButtonEnabled(True)
-        self.visit_type = QComboBox(self)
-        self.department = QComboBox(self)
-        self.department.setMinimumContentsLength(10)
-        self.doctor = QLineEdit(self)
-        self.doctor.setClearButtonEnabled(True)
-        self.count_label = QLabel(self)
-        self.count_label.setObjectName("muted")
-        filters.addWidget(self.search, 2)
-        filters.addWidget(self.visit_type)
-        filters.addWidget(self.department)
-        filters.addWidget(self.doctor, 1)
-        filters.addStretch(1)
-        filters.addWidget(self.count_label)
-        layout.addLayout(filters)
+        layout.addLayout(self._filter_bar())
         self.table: LazyTableWidget[ClaimRow] = LazyTableWidget(CLAIM_COLUMNS, self)
         self.lines: DataTableWidget[ClaimLineRow] = DataTableWidget(LINE_COLUMNS, self)
         self.lines_title = QLabel(self)
@@ -136,6 +120,26 @@ class ClaimsView(QWidget):
         self.table.selectionModel().currentRowChanged.connect(self._selected)
         self.table.lazy_model.page_failed.connect(self._failed)
         self.retranslate()
+
+    def _filter_bar(self) -> QHBoxLayout:
+        """Search, visit type, department, doctor and the count, in one row."""
+        filters = QHBoxLayout()
+        self.search = QLineEdit(self)
+        self.search.setClearButtonEnabled(True)
+        self.visit_type = QComboBox(self)
+        self.department = QComboBox(self)
+        self.department.setMinimumContentsLength(10)
+        self.doctor = QLineEdit(self)
+        self.doctor.setClearButtonEnabled(True)
+        self.count_label = QLabel(self)
+        self.count_label.setObjectName("muted")
+        filters.addWidget(self.search, 2)
+        filters.addWidget(self.visit_type)
+        filters.addWidget(self.department)
+        filters.addWidget(self.doctor, 1)
+        filters.addStretch(1)
+        filters.addWidget(self.count_label)
+        return filters
 
     def retranslate(self) -> None:
         """Re-read every visible text."""
