@@ -89,8 +89,9 @@ def test_a_batch_opens_and_browses_lazily(
     assert all(r.department == "骨科" for r in model.rows)
     view.search.setText("JS0000001")
     qtbot.waitUntil(
-        lambda: [r.settlement_no for r in model.rows]
-        == [f"JS{n:08d}" for n in range(10, 20) if n % 2],
+        lambda: (
+            [r.settlement_no for r in model.rows] == [f"JS{n:08d}" for n in range(10, 20) if n % 2]
+        ),
         timeout=10_000,
     )
     page.workspace.back_button.click()
