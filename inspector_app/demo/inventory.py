@@ -143,12 +143,14 @@ def add_demo_inventory(
         purchased = float(sum(purchases))
         for index, (period, purchase) in enumerate(zip(periods, purchases, strict=True)):
             if purchase > 0:
+                bought_on = _inside(f"{period}-05", start, end)
                 add(
-                    InventoryMovementKind.PURCHASE, code, _inside(f"{period}-05", start, end), purchase,
+                    InventoryMovementKind.PURCHASE, code, bought_on, purchase,
                     f"CG{period.replace('-', '')}{number:03d}{index:02d}",
                 )  # fmt: skip
+            dispensed_on = _inside(f"{period}-28", start, end)
             add(
-                InventoryMovementKind.DISPENSED, code, _inside(f"{period}-28", start, end), months[period],
+                InventoryMovementKind.DISPENSED, code, dispensed_on, months[period],
                 f"FY{period.replace('-', '')}{number:03d}",
             )  # fmt: skip
         closing = max(opening + purchased - settled, 0.0)

@@ -339,7 +339,7 @@ def _audit_link(
     )
 
 
-def _insert(
+def insert_finding(
     profile: OpenProfile,
     session: Session,
     *,
@@ -354,6 +354,12 @@ def _insert(
     links: Iterable[LinkRef],
     action: str,
 ) -> Finding:
+    """Add a finding with its links and history entry in the caller's transaction.
+
+    For callers that must create a finding together with their own rows (a checklist
+    answer, a confirmed screening flag) so that a failure leaves neither; access checks are
+    the caller's.
+    """
     finding = Finding(
         case_id=case_id,
         violation_code=violation(violation_code).code,
@@ -406,7 +412,7 @@ def create_finding(
     """
     with profile.session() as session:
         require_recording(session, profile, case_id)
-        finding = _insert(
+        finding = insert_finding(
             profile,
             session,
             case_id=case_id,
@@ -698,7 +704,7 @@ def finding_from_checklist_item(
             and row.deleted_at is None
             and row.withdrawn_at is None
         ]
-        finding = _insert(
+        finding = insert_finding(
             profile,
             session,
             case_id=case_id,

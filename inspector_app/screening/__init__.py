@@ -8,7 +8,7 @@ records the team's decisions and turns confirmed flags into findings.
 
 from __future__ import annotations
 
-from inspector_app.screening.engine import RuleOutcome, RunResult, run_screening
+from inspector_app.screening.engine import RuleOutcome, RunResult, may_screen, run_screening
 from inspector_app.screening.flags import (
     UNREVIEWED,
     FlagFacets,
@@ -76,6 +76,7 @@ __all__ = [
     "get_flag",
     "list_flags",
     "load_ruleset",
+    "may_screen",
     "review_flag",
     "review_of_flag",
     "rule_summaries",

@@ -21,6 +21,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from inspector_app.i18n import _
 from inspector_app.profiles import OpenProfile
 from inspector_app.progress import Cancelled, Progress
@@ -128,17 +130,50 @@ def _run_rule(driver: Any, rule: Rule, context: RuleContext) -> RuleOutcome:
     )  # fmt: skip
 
 
+def require_may_screen(session: Session, profile: OpenProfile, case_id: str | None) -> None:
+    """Refuse a user who may not screen: in a case, one who may not record in it; outside a
+    case (no team to ask), a profile owner whose own role does not record (a supervisor).
+
+    Raises:
+        NotAllowedError: saying why.
+    """
+    from inspector_app.casework.access import (
+        RECORDING_USER_ROLES,
+        NotAllowedError,
+        require_recording,
+        user_role,
+    )
+
+    if case_id is not None:
+        require_recording(session, profile, case_id)
+    elif user_role(session, profile) not in RECORDING_USER_ROLES:
+        raise NotAllowedError(_("Your role does not allow screening settlement data."))
+
+
+def may_screen(*, profile: OpenProfile, batch_id: str) -> bool:
+    """Whether the user may run screening over batch ``batch_id`` (for enabling the action).
+
+    Raises:
+        BatchNotFoundError: no such batch.
+    """
+    from inspector_app.casework.access import CaseNotFoundError, NotAllowedError
+
+    try:
+        _check_may_run(profile, batch_id)
+    except (NotAllowedError, CaseNotFoundError):
+        return False
+    return True
+
+
 def _check_may_run(profile: OpenProfile, batch_id: str) -> None:
-    """Refuse early (before minutes of work) when the user may not record in the case."""
-    from inspector_app.casework.access import require_recording
+    """Refuse early (before minutes of work) when the user may not screen this batch."""
     from local_db.models import SettlementBatch
 
     with profile.read_session() as session:
         batch = session.get(SettlementBatch, batch_id)
         if batch is None or batch.deleted_at is not None:
             raise BatchNotFoundError(batch_id)
-        if batch.case_id is not None:
-            require_recording(session, profile, batch.case_id)
+        require_may_screen(session, profile, batch.case_id)
 
 
 def resolve_rules(
@@ -178,7 +213,8 @@ def run_screening(
 
     Raises:
         BatchNotFoundError: no such batch.
-        NotAllowedError: the batch belongs to a case the user may not record in.
+        NotAllowedError: the batch belongs to a case the user may not record in, or to no
+            case and the user's own role does not record (see :func:`require_may_screen`).
         UnknownRuleError, ParameterError: bad ``only`` or ``parameters``.
         Cancelled: ``progress`` was cancelled; nothing was written.
     """
@@ -253,10 +289,7 @@ def _write(
     session = ProfileSession(bind=connection, expire_on_commit=False)
     session.info[ACTOR_KEY] = profile.actor
     with session, session.begin():
-        if scope.case_id is not None:
-            from inspector_app.casework.access import require_recording
-
-            require_recording(session, profile, scope.case_id)
+        require_may_screen(session, profile, scope.case_id)
         flags, claims, amount = driver.execute(
             "SELECT count(*), count(DISTINCT claim_id), coalesce(sum(amount_fen), 0)"
             " FROM temp.screen_hit"

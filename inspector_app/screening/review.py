@@ -19,7 +19,7 @@ from inspector_app.casework.links import LinkRef, link
 from inspector_app.i18n import _
 from inspector_app.profiles import OpenProfile
 from inspector_app.screening.flags import FlagNotFoundError, FlagRow, get_flag, get_run
-from inspector_app.screening.ruleset import UnknownRuleError, shipped_ruleset
+from inspector_app.screening.ruleset import Rule, UnknownRuleError, shipped_ruleset
 from local_db.enums import FindingStatus, FlagReviewStatus, Handling, LinkKind
 from local_db.models import Finding, FlagReview, ScreeningFlag
 
@@ -207,7 +207,7 @@ def flag_to_finding(*, profile: OpenProfile, flag_id: int) -> FindingPrefill:
         NotAllowedError: the batch has no case.
         FlagNotConfirmedError: the flag has not been reviewed as confirmed.
     """
-    from inspector_app.findings.catalogue import violation
+    from inspector_app.findings.catalogue import FALLBACK_CODE, violation
     from inspector_app.findings.service import compose_legal_basis
 
     with profile.read_session() as session:
@@ -226,18 +226,20 @@ def flag_to_finding(*, profile: OpenProfile, flag_id: int) -> FindingPrefill:
         review_id = review.id
     rows = [get_flag(profile=profile, flag_id=number) for number in ids]
     try:
-        rule = shipped_ruleset().rule(flag.rule_code)
+        rule: Rule | None = shipped_ruleset().rule(flag.rule_code)
     except UnknownRuleError:
         rule = None
-    code = rule.violation if rule is not None else "art38.7"
+    code = rule.violation if rule is not None else FALLBACK_CODE
     title = rule.title.text() if rule is not None else flag.rule_code
-    extra = [] if rule is None else [text for text in rule.legal_basis_text().split("；") if text]
     return FindingPrefill(
         case_id=case_id,
         violation_code=code,
         title=_("{rule}: settlement {number}").format(rule=title, number=settlement_no),
-        description=_description(rows, flag.rule_code),
-        legal_basis=compose_legal_basis(code, extra),
+        description=_description(rows, flag.rule_code, rule),
+        # Only the suggested violation's own article: Art. 38 (fine 1–2x) and Art. 40
+        # (2–5x) exclude each other for one act, so the Art. 40 item that applies once an
+        # intent to defraud is established goes into the description, not the legal basis.
+        legal_basis=compose_legal_basis(code),
         amount_fen=amount,
         handling=violation(code).handling,
         links=(LinkRef(LinkKind.CLAIM, settlement_no),),
@@ -246,10 +248,27 @@ def flag_to_finding(*, profile: OpenProfile, flag_id: int) -> FindingPrefill:
     )
 
 
-def _description(rows: list[FlagRow], rule_code: str) -> str:
+def _description(rows: list[FlagRow], rule_code: str, rule: Rule | None = None) -> str:
     reasons = "\n".join(f"- {row.reason}" for row in rows)
     source = _("Found by screening rule {code}; confirmed on review.").format(code=rule_code)
-    return f"{reasons}\n{source}".strip()
+    alternative = rule.fraud_alternative_text() if rule is not None else ""
+    return "\n".join(part for part in (reasons, source, alternative) if part).strip()
+
+
+def _confirmed_review(session: Session, review_id: str) -> FlagReview:
+    """The review, if it is (still) confirmed and has no finding that stands."""
+    review = session.get(FlagReview, review_id)
+    if (
+        review is None
+        or review.deleted_at is not None
+        or FlagReviewStatus(review.status) is not FlagReviewStatus.CONFIRMED
+    ):
+        raise FlagNotConfirmedError(
+            _("Only a confirmed flag can become a finding; review it first.")
+        )
+    if _live_finding(session, review.finding_id) is not None:
+        raise FlagAlreadyFindingError(_("This flag has already become a finding."))
+    return review
 
 
 def finding_from_flag(
@@ -262,41 +281,45 @@ def finding_from_flag(
 ) -> str:
     """Create the finding of a confirmed flag (prefilled, overridable); returns its id.
 
-    The finding is created through the findings service (its own transaction); the review
-    then records the finding and the case links the finding to the review.
+    One transaction makes the finding, records it on the review and links the two, after
+    checking again — inside that transaction — that the review is still confirmed and has
+    no finding: a failure leaves nothing behind, and a retry cannot make a second finding.
 
     Raises:
         FlagNotConfirmedError: the flag has not been reviewed as confirmed.
         FlagAlreadyFindingError: the review already has a finding that is not withdrawn.
         NotAllowedError: the user may not record in the case.
     """
-    from inspector_app.findings.service import create_finding
+    # The findings service's session-level insert (the one its own checklist → finding
+    # conversion uses): the same validation, links and case history as create_finding,
+    # but inside this transaction. It is module-private there; see docs/screening.md.
+    from inspector_app.findings.service import insert_finding
 
     prefill = flag_to_finding(profile=profile, flag_id=flag_id)
-    with profile.read_session() as session:
-        review = session.get_one(FlagReview, prefill.review_id)
-        if _live_finding(session, review.finding_id) is not None:
-            raise FlagAlreadyFindingError(_("This flag has already become a finding."))
-    finding_id = create_finding(
-        profile=profile,
-        case_id=prefill.case_id,
-        violation_code=prefill.violation_code,
-        title=title if title is not None else prefill.title,
-        description=description if description is not None else prefill.description,
-        amount_fen=amount_fen if amount_fen is not None else prefill.amount_fen,
-        handling=prefill.handling,
-        links=prefill.links,
-        legal_basis=prefill.legal_basis,
-    )
     with profile.session() as session:
-        review = session.get_one(FlagReview, prefill.review_id)
-        review.finding_id = finding_id
+        require_recording(session, profile, prefill.case_id)
+        review = _confirmed_review(session, prefill.review_id)
+        finding = insert_finding(
+            profile,
+            session,
+            case_id=prefill.case_id,
+            violation_code=prefill.violation_code,
+            title=title if title is not None else prefill.title,
+            description=description if description is not None else prefill.description,
+            legal_basis=prefill.legal_basis,
+            amount_fen=amount_fen if amount_fen is not None else prefill.amount_fen,
+            handling=prefill.handling,
+            status=FindingStatus.DRAFT,
+            links=prefill.links,
+            action="finding.created",
+        )
+        review.finding_id = finding.id
         link(
-            session, prefill.case_id, LinkRef(LinkKind.FINDING, finding_id),
+            session, prefill.case_id, LinkRef(LinkKind.FINDING, finding.id),
             LinkRef(LinkKind.SCREENING_FLAG, review.id),
         )  # fmt: skip
         record_case_event(
             profile, session, prefill.case_id, "screening.flag_to_finding",
-            entity="flag_review", entity_id=review.id, detail=f"finding={finding_id}",
+            entity="flag_review", entity_id=review.id, detail=f"finding={finding.id}",
         )  # fmt: skip
-    return finding_id
+        return finding.id

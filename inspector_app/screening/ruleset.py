@@ -115,6 +115,11 @@ class Rule:
     reason: LocalText
     amount_basis: str
     amount_description: LocalText
+    # The Art. 40 violation the finding falls under instead once an intent to defraud is
+    # established (an Art. 38 act done to defraud is punished under Art. 40); None when the
+    # suggested violation is already fraud. Kept apart from ``legal_basis`` on purpose: a
+    # finding handled under Art. 38 (fine 1–2x) must not also cite Art. 40 (2–5x).
+    fraud_violation: str | None = None
 
     @property
     def engine_kind(self) -> Kind:
@@ -153,6 +158,26 @@ class Rule:
 
         texts = [legal_basis_text(code) for code in self.legal_basis]
         return "；".join(text for text in texts if text)
+
+    def fraud_alternative_text(self) -> str:
+        """What applies if an intent to defraud is established, as a sentence ("" if none).
+
+        The rule's legal basis stays the suggested violation's article; this names the
+        Art. 40 item only as the alternative, for the finding's description and the UI.
+        """
+        if self.fraud_violation is None:
+            return ""
+        from inspector_app.findings.catalogue import catalogue, legal_basis_text
+
+        entry = catalogue().get(self.fraud_violation)
+        basis = legal_basis_text(self.fraud_violation)
+        if entry is None:
+            return _(
+                "If an intent to defraud the fund is established, {basis} applies instead."
+            ).format(basis=basis)
+        return _(
+            "If an intent to defraud the fund is established, {basis} ({title}) applies instead."
+        ).format(basis=basis, title=entry.title())
 
 
 @dataclass(frozen=True)
@@ -226,6 +251,7 @@ def _rule(data: Mapping[str, Any]) -> Rule:
         reason=_text(data["reason"]),
         amount_basis=data["amount"]["basis"],
         amount_description=_text(data["amount"]["description"]),
+        fraud_violation=data.get("fraud_violation"),
     )
 
 

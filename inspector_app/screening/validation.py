@@ -5,8 +5,10 @@ and vocabularies. The semantic checks hold each rule to the kind that implements
 parameters are exactly the ones the kind reads, of the right types, with defaults inside
 their bounds; its reason placeholders are values the kind (or the parameters) provide; its
 amount basis is one the kind computes; its codes are unique and its violation codes are in
-the violation catalogue. Every failure is a :class:`RuleFileError` naming the file, the rule
-and the problem, as the checklist templates do.
+the violation catalogue; its legal basis cites only the article of the violation it suggests
+(the Art. 40 alternative for proven fraud is named apart). Every failure is a
+:class:`RuleFileError` naming the file, the rule and the problem, as the checklist templates
+do.
 """
 
 from __future__ import annotations
@@ -20,11 +22,13 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
 from inspector_app.i18n import _
+from inspector_app.legal import parse_violation_code
 from inspector_app.resources import resource_path
 from inspector_app.screening.kinds import KINDS
 from inspector_app.screening.reasons import derived_names, placeholders
 
 SCHEMA_FILE = ("screening", "screening-rules.schema.json")
+FRAUD_ARTICLE = 40  # Order 735, Art. 40: fraud (骗取) by designated institutions
 
 
 class RuleFileError(ValueError):
@@ -191,6 +195,47 @@ def _reason_problem(rule: Mapping[str, Any], allowed: frozenset[str]) -> str:
     return ""
 
 
+def _article(code: str) -> int | None:
+    ref = parse_violation_code(code)
+    return ref.article if ref is not None else None
+
+
+def _basis_problem(rule: Mapping[str, Any]) -> str:
+    """A rule cites the article of the violation it suggests, and only that article.
+
+    Art. 38 (irregular use, fine 1–2x) and Art. 40 (fraud, 2–5x) exclude each other for
+    one act: an Art. 38 act done to defraud is punished under Art. 40 instead. So a
+    finding prefilled from a flag must not cite both; the Art. 40 item that applies once an
+    intent to defraud is established is named apart, in ``fraud_violation``.
+    """
+    violation = rule["violation"]
+    if violation not in rule["legal_basis"]:
+        return _("the legal basis does not include {code}, the violation the rule suggests").format(
+            code=violation
+        )
+    article = _article(violation)
+    for code in rule["legal_basis"]:
+        other = _article(code)
+        if other != article:
+            if article is None or other is None:
+                return _("the legal basis cites {code} next to the data-quality outcome").format(
+                    code=code
+                )
+            return _(
+                "the legal basis cites Art. {other} next to its violation's Art. {article}; "
+                "name the Art. 40 item that applies to proven fraud in fraud_violation"
+            ).format(other=other, article=article)
+    fraud = rule.get("fraud_violation")
+    if fraud is not None:
+        if _article(fraud) != FRAUD_ARTICLE:
+            return _("fraud_violation {code} is not an Art. 40 (fraud) violation").format(
+                code=fraud
+            )
+        if article == FRAUD_ARTICLE:
+            return _("fraud_violation is set but the rule already suggests Art. 40")
+    return ""
+
+
 def _rule_problem(rule: Mapping[str, Any], violation_codes: frozenset[str] | None) -> str:
     """What is wrong with one rule ("" when nothing is)."""
     kind = KINDS.get(rule["kind"])
@@ -198,13 +243,14 @@ def _rule_problem(rule: Mapping[str, Any], violation_codes: frozenset[str] | Non
         return _("kind “{kind}” is not one the engine implements (known: {known})").format(
             kind=rule["kind"], known=", ".join(sorted(KINDS))
         )
+    fraud = rule.get("fraud_violation")
     if violation_codes is not None:
-        for code in [rule["violation"], *rule["legal_basis"]]:
+        for code in [rule["violation"], *rule["legal_basis"], *([fraud] if fraud else [])]:
             if code not in violation_codes:
                 return _("violation code {code} is not in the violation catalogue").format(
                     code=code
                 )
-    problem = _parameter_problems(rule, kind.parameters)
+    problem = _basis_problem(rule) or _parameter_problems(rule, kind.parameters)
     if problem:
         return problem
     if rule["amount"]["basis"] not in kind.amount_bases:

@@ -24,6 +24,7 @@ from inspector_app.screening import (
     shipped_ruleset,
 )
 from inspector_app.screening import engine as engine_module
+from local_db.enums import UserRole
 from local_db.models import AuditLogEntry, LocalUser, OutboxEntry, ScreeningFlag, ScreeningRun
 from tests.unit.screening.world import (
     DRUG,
@@ -172,3 +173,24 @@ def test_flags_page_filter_and_speak_the_language(profile: OpenProfile, batch: s
     chinese = get_flag(profile=profile, flag_id=flag.id)
     assert "阴道分泌物检查（004000000001）限" in chinese.reason
     assert chinese.rule_title == "限性别项目与患者性别不符"
+
+
+def test_data_outside_a_case_is_screened_only_by_a_recording_role(
+    profile: OpenProfile, world: World
+) -> None:
+    """Without a case there is no team to ask: the profile owner's own role decides."""
+    outside = load_claims(
+        profile, world, [Claim("C-1", DAY, lines=[Line(GYNAE, DAY)])], institution="H3"
+    )
+    with profile.session() as session:
+        session.get_one(LocalUser, profile.user_id).role = UserRole.SUPERVISOR
+    with pytest.raises(NotAllowedError):
+        run_screening(profile=profile, batch_id=outside, progress=Progress())
+    assert _counts(profile) == (0, 0, 0)
+    for role in (UserRole.INSPECTOR, UserRole.TEAM_LEADER, UserRole.ADMIN):
+        with profile.session() as session:
+            session.get_one(LocalUser, profile.user_id).role = role
+        result = run_screening(
+            profile=profile, batch_id=outside, progress=Progress(), only=["SEX_ITEM"]
+        )
+        assert result.flag_count == 1

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from sqlalchemy import func, select
 
+from inspector_app import i18n
 from inspector_app.casework.access import NotAllowedError
 from inspector_app.findings.service import finding_detail
 from inspector_app.profiles import OpenProfile
 from inspector_app.screening import (
     UNREVIEWED,
+    FindingPrefill,
     FlagAlreadyFindingError,
     FlagFilter,
     FlagNotConfirmedError,
@@ -20,8 +24,9 @@ from inspector_app.screening import (
     review_of_flag,
     rule_summaries,
 )
+from inspector_app.screening import review as review_module
 from local_db.enums import FlagReviewStatus, LinkKind
-from local_db.models import CaseLink, FlagReview, LocalUser, OutboxEntry
+from local_db.models import CaseLink, Finding, FlagReview, LocalUser, OutboxEntry
 from tests.unit.screening.world import (
     DRUG,
     GYNAE,
@@ -150,3 +155,71 @@ def test_flags_of_data_outside_a_case_cannot_be_reviewed(
     flag = _flag(profile, run, "MAN-1")
     with pytest.raises(NotAllowedError, match="not part of a case"):
         review_flag(profile=profile, flag_id=flag, status=FlagReviewStatus.CONFIRMED)
+
+
+def _confirmed_flag(profile: OpenProfile, world: World) -> int:
+    run = screen(profile, _batch(profile, world), "SEX_ITEM")
+    flag = _flag(profile, run, "MAN-2")
+    review_flag(profile=profile, flag_id=flag, status=FlagReviewStatus.CONFIRMED)
+    return flag
+
+
+def _findings(profile: OpenProfile) -> int:
+    with profile.read_session() as session:
+        return int(session.scalar(select(func.count()).select_from(Finding)) or 0)
+
+
+def test_the_prefill_cites_only_the_suggested_violations_article(
+    profile: OpenProfile, world: World
+) -> None:
+    """Art. 38 (fine 1–2x) and Art. 40 (2–5x) exclude each other; Art. 40 is named only as
+    what applies if an intent to defraud is established."""
+    flag = _confirmed_flag(profile, world)
+    i18n.set_language("zh_CN")
+    prefill = flag_to_finding(profile=profile, flag_id=flag)
+    assert prefill.violation_code == "art38.4"
+    assert prefill.legal_basis == "《医疗保障基金使用监督管理条例》第三十八条第四项"
+    assert "第四十条第三项" in prefill.description
+    finding = finding_detail(
+        profile=profile, finding_id=finding_from_flag(profile=profile, flag_id=flag)
+    )
+    assert "第四十条" not in finding.legal_basis
+
+
+def test_a_failure_while_linking_leaves_no_orphan_finding(
+    profile: OpenProfile, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    flag = _confirmed_flag(profile, world)
+
+    def broken_link(*args: object, **kwargs: object) -> None:
+        raise OSError("disk full")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(review_module, "link", broken_link)
+        with pytest.raises(OSError, match="disk full"):
+            finding_from_flag(profile=profile, flag_id=flag)
+    assert _findings(profile) == 0
+    review = review_of_flag(profile=profile, flag_id=flag)
+    assert review is not None and review.finding_id is None
+    finding_id = finding_from_flag(profile=profile, flag_id=flag)  # the retry makes one
+    assert _findings(profile) == 1
+    review = review_of_flag(profile=profile, flag_id=flag)
+    assert review is not None and review.finding_id == finding_id
+
+
+def test_a_flag_dismissed_meanwhile_does_not_become_a_finding(
+    profile: OpenProfile, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Someone dismisses the flag between the prefill and the write: nothing is made."""
+    flag = _confirmed_flag(profile, world)
+    prefill = review_module.flag_to_finding
+
+    def prefill_then_dismiss(**kwargs: Any) -> FindingPrefill:
+        made = prefill(**kwargs)
+        review_flag(profile=profile, flag_id=flag, status=FlagReviewStatus.DISMISSED, note="x")
+        return made
+
+    monkeypatch.setattr(review_module, "flag_to_finding", prefill_then_dismiss)
+    with pytest.raises(FlagNotConfirmedError):
+        finding_from_flag(profile=profile, flag_id=flag)
+    assert _findings(profile) == 0

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from inspector_app import i18n
 from inspector_app.cli.main import EXIT_FAILED, EXIT_OK, main
 from inspector_app.screening.kinds import KINDS
 from inspector_app.screening.ruleset import (
@@ -56,6 +57,44 @@ def test_the_shipped_rule_set_is_valid_and_covers_every_kind() -> None:
         assert rule.reason.zh_CN and rule.reason.en and rule.amount_description.en
 
 
+def _article(code: str) -> int:
+    return int(code.removeprefix("art").split(".")[0])
+
+
+def test_each_rule_cites_one_article_and_names_its_fraud_alternative() -> None:
+    """Art. 38 (1–2x fine) and Art. 40 (2–5x) exclude each other: a rule cites the article of
+    the violation it suggests; the Art. 40 item for a proven intent to defraud is separate."""
+    ruleset = load_ruleset()
+    for rule in ruleset.rules:
+        assert rule.violation in rule.legal_basis, rule.code
+        assert {_article(code) for code in rule.legal_basis} == {_article(rule.violation)}
+        if rule.fraud_violation is not None:
+            assert _article(rule.violation) == 38 and _article(rule.fraud_violation) == 40
+    # Charges dated after the patient left are services not provided: not duplicate or
+    # above-standard charging (38(3)); fictitious services (40(3)) once fraud is proven.
+    after_discharge = ruleset.rule("AFTER_DISCHARGE")
+    assert (after_discharge.violation, after_discharge.legal_basis) == ("art38.7", ("art38.7",))
+    assert after_discharge.fraud_violation == "art40.3"
+    expected = {
+        "READMISSION": ("art38.1", "art40.4"),
+        "OVERLAPPING_STAYS": ("art38.3", "art40.3"),
+        "TWO_INSTITUTIONS": ("art40.3", None),
+        "SEX_ITEM": ("art38.4", "art40.3"),
+        "AGE_ITEM": ("art38.4", "art40.3"),
+        "TRACE_CODE_REUSE": ("art38.5", "art40.3"),
+        "PRESCRIPTION_BURST": ("art40.3", None),
+        "AFTER_DEATH": ("art40.3", None),
+    }
+    for code, (suggested, if_fraud) in expected.items():
+        rule = ruleset.rule(code)
+        assert (rule.violation, rule.fraud_violation) == (suggested, if_fraud), code
+    i18n.set_language("zh_CN")
+    assert ruleset.rule("SEX_ITEM").legal_basis_text().endswith("第三十八条第四项")
+    alternative = ruleset.rule("SEX_ITEM").fraud_alternative_text()
+    assert "第四十条第三项" in alternative and "第三十八条" not in alternative
+    assert ruleset.rule("AFTER_DEATH").fraud_alternative_text() == ""
+
+
 def test_not_json() -> None:
     with pytest.raises(RuleFileError, match="not a JSON document") as caught:
         parse_ruleset(b"{ not json", "broken.json")
@@ -96,6 +135,22 @@ def _unknown_violation(d: Document) -> None:
 
 def _unknown_legal_basis(d: Document) -> None:
     _rule(d, "SEX_ITEM")["legal_basis"] = ["art99.1"]
+
+
+def _mixed_articles(d: Document) -> None:
+    _rule(d, "SEX_ITEM")["legal_basis"] = ["art38.4", "art40.3"]
+
+
+def _basis_without_violation(d: Document) -> None:
+    _rule(d, "SEX_ITEM")["legal_basis"] = ["art38.3"]
+
+
+def _fraud_alternative_not_fraud(d: Document) -> None:
+    _rule(d, "SEX_ITEM")["fraud_violation"] = "art38.7"
+
+
+def _fraud_alternative_of_fraud(d: Document) -> None:
+    _rule(d, "PRESCRIPTION_BURST")["fraud_violation"] = "art40.4"
 
 
 def _missing_parameter(d: Document) -> None:
@@ -156,6 +211,10 @@ def _no_rules(d: Document) -> None:
         (_unknown_kind, "SEX_ITEM", "kind “mind_reading” is not one the engine implements"),
         (_unknown_violation, "SEX_ITEM", "violation code art38.9 is not in the violation"),
         (_unknown_legal_basis, "SEX_ITEM", "violation code art99.1 is not in the violation"),
+        (_mixed_articles, "SEX_ITEM", "cites Art. 40 next to its violation's Art. 38"),
+        (_basis_without_violation, "SEX_ITEM", "legal basis does not include art38.4"),
+        (_fraud_alternative_not_fraud, "SEX_ITEM", "art38.7 is not an Art. 40 (fraud) violation"),
+        (_fraud_alternative_of_fraud, "PRESCRIPTION_BURST", "already suggests Art. 40"),
         (_missing_parameter, "READMISSION", "parameter diagnosis_prefix_length is missing"),
         (_extra_parameter, "READMISSION", "parameter mood is not one the kind readmission reads"),
         (_wrong_type, "LONG_STAY", "parameter multiple must be of type number"),
