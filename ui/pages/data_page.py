@@ -15,6 +15,7 @@ from inspector_app.vocabulary import institution_kind_label
 from ui import formatting
 from ui.context import ShellContext
 from ui.data.batch_workspace import BatchWorkspace
+from ui.dialogs.import_wizard import open_import_wizard
 from ui.icons import icon
 from ui.pages.base_page import BasePage
 from ui.widgets.data_table import RIGHT, Column, DataTableWidget
@@ -72,6 +73,10 @@ class DataPage(BasePage):
     def __init__(self, context: ShellContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
         self.summary: DataSummary | None = None
+        self.import_button = QPushButton(icon("import"), "", self)
+        self.import_button.setObjectName("importData")
+        self.import_button.clicked.connect(lambda: open_import_wizard(self))
+        self.header_actions.addWidget(self.import_button)
         self.refresh_button = QPushButton(icon("refresh"), "", self)
         self.refresh_button.clicked.connect(self.reload)
         self.header_actions.addWidget(self.refresh_button)
@@ -104,6 +109,7 @@ class DataPage(BasePage):
 
     def retranslate(self) -> None:
         super().retranslate()
+        self.import_button.setText(_("Import…"))
         self.refresh_button.setText(_("Refresh"))
         self.loads_tile.set_caption(_("Settlement data loads"))
         self.claims_tile.set_caption(_("Claims"))
