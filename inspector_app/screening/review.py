@@ -10,6 +10,7 @@ covers every flag the rule raised on that claim and outlives a re-run of the rul
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
@@ -45,6 +46,8 @@ class ReviewRow:
     status: FlagReviewStatus
     note: str
     finding_id: str | None
+    reviewed_by: str = ""  # who last decided (the sync actor of the change)
+    reviewed_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -67,7 +70,8 @@ def _review_row(review: FlagReview) -> ReviewRow:
     return ReviewRow(
         id=review.id, batch_id=review.batch_id, settlement_no=review.settlement_no,
         rule_code=review.rule_code, status=FlagReviewStatus(review.status), note=review.note,
-        finding_id=review.finding_id,
+        finding_id=review.finding_id, reviewed_by=review.updated_by,
+        reviewed_at=review.updated_at,
     )  # fmt: skip
 
 

@@ -50,12 +50,12 @@ _LEVELS = {
 
 _LABELS = {
     RecoveryRule.TWO_SIDED_90_LOWER: N_(
-        "Lower limit of the two-sided 90% interval (one-sided 95%)"
+        "Lower limit of the two-sided interval at 90% (one-sided at 95%)"
     ),
     RecoveryRule.CMS_ONE_SIDED_90_LOWER: N_(
-        "Lower limit of the one-sided 90% interval (two-sided 80%)"
+        "Lower limit of the one-sided interval at 90% (two-sided at 80%)"
     ),
     RecoveryRule.TWO_SIDED_95_LOWER: N_(
-        "Lower limit of the two-sided 95% interval (one-sided 97.5%)"
+        "Lower limit of the two-sided interval at 95% (one-sided at 97.5%)"
     ),
 }

@@ -17,6 +17,7 @@ from ui.context import ShellContext
 from ui.data.claims_view import ClaimsView
 from ui.data.inventory_view import InventoryView
 from ui.data.sampling_view import SamplingView
+from ui.data.screening_view import ScreeningView
 from ui.icons import icon
 
 if TYPE_CHECKING:
@@ -47,14 +48,18 @@ class BatchWorkspace(QWidget):
         layout.addLayout(header)
         self.tabs = QTabWidget(self)
         self.claims = ClaimsView(context, self)
+        self.screening = ScreeningView(context, self)
         self.sampling = SamplingView(context, self)
         self.inventory = InventoryView(context, self)
         self.tabs.addTab(self.claims, "")
+        self.tabs.addTab(self.screening, "")
         self.tabs.addTab(self.sampling, "")
         self.tabs.addTab(self.inventory, "")
         # Which batch each tab last showed: a tab loads when first shown for a batch.
         self._shown: dict[QWidget, str] = {}
         self.tabs.currentChanged.connect(self._tab_shown)
+        # A new screening run feeds risk-based and flag-stratified sampling: reload it.
+        self.screening.screened.connect(lambda _run: self._shown.pop(self.sampling, None))
         layout.addWidget(self.tabs, 1)
         self.retranslate()
 
@@ -62,12 +67,14 @@ class BatchWorkspace(QWidget):
         """Re-read every visible text."""
         self.back_button.setText(_("All settlement data"))
         self.tabs.setTabText(self.tabs.indexOf(self.claims), _("Claims"))
+        self.tabs.setTabText(self.tabs.indexOf(self.screening), _("Screening"))
         # A tab's "&" marks a shortcut letter: doubled, it is shown as itself.
         sampling = _("Sampling & review").replace("&", "&&")
         self.tabs.setTabText(self.tabs.indexOf(self.sampling), sampling)
         self.tabs.setTabText(self.tabs.indexOf(self.inventory), _("进销存 reconciliation"))
         self._show_facts()
         self.claims.retranslate()
+        self.screening.retranslate()
         self.sampling.retranslate()
         self.inventory.retranslate()
 
@@ -86,7 +93,7 @@ class BatchWorkspace(QWidget):
         if self.batch is None or self._shown.get(tab) == self.batch.id:
             return
         self._shown[tab] = self.batch.id
-        if isinstance(tab, ClaimsView | SamplingView | InventoryView):
+        if isinstance(tab, ClaimsView | ScreeningView | SamplingView | InventoryView):
             tab.set_batch(self.batch.id)
 
     def _show_facts(self) -> None:

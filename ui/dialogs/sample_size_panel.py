@@ -228,7 +228,7 @@ class SampleSizePanel(QGroupBox):
         self.variables.setText(_("Amounts (variables)"))
         self.attributes.setText(_("Error rate (attributes)"))
         rate = _("Expected error rate")
-        texts = [_("Confidence"), _("Precision ± % of the total"), _("Plan on"), rate, rate,
+        texts = [_("Confidence"), _("Precision (± percent of the total)"), _("Plan on"), rate, rate,
                  _("Precision ± rate")]  # fmt: skip
         for label, text in zip(self.labels, texts, strict=True):
             label.setText(text)
@@ -346,7 +346,7 @@ class SampleSizePanel(QGroupBox):
         elif plan.allocation:
             lines.append(
                 _(
-                    "± {precision} % of the frame's total at {confidence} confidence, "
+                    "± {precision} percent of the frame's total at {confidence} confidence, "
                     "sized for Neyman allocation: {strata}."
                 ).format(
                     precision=f"{self.precision.value():g}", confidence=confidence,
@@ -363,13 +363,16 @@ class SampleSizePanel(QGroupBox):
                     .format(count=formatting.count(plan.certainty))
                 )  # fmt: skip
         else:
+            text = _(
+                "± {precision} percent of the total of {frame} claims at {confidence} confidence."
+            )
             lines.append(
-                _("± {precision} % of the total of {frame} claims at {confidence} confidence.")
-                .format(
+                text.format(
                     precision=f"{self.precision.value():g}",
-                    frame=formatting.count(plan.frame_size), confidence=confidence,
+                    frame=formatting.count(plan.frame_size),
+                    confidence=confidence,
                 )
-            )  # fmt: skip
+            )
         lines.extend(self._method_notes())
         return lines
 
