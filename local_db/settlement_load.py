@@ -7,6 +7,12 @@ the *same* session transaction: ``executemany`` chunk after chunk, then the batc
 the ORM (its outbox row comes from the hook), then one commit by the caller. A crash, a
 ``kill -9`` or an exception from the progress callback before that commit leaves nothing.
 
+Claim ids are numbered by the producer from :func:`next_claim_id`, so that id is read with
+the database's write lock already held (:func:`begin_write`, what ``BEGIN IMMEDIATE`` does):
+two loads can no longer both read the same highest id and the second fail on a duplicate
+key at the end of a long load. The second waits for the first to commit (up to the
+connection's busy timeout) and then numbers its claims after the first's.
+
 The batch row is written last, with its final counts, so the outbox holds exactly one
 insert for it (never an insert with zero counts followed by an update). Foreign keys are
 deferred for this one transaction (``PRAGMA defer_foreign_keys``): the claims may point at
@@ -25,7 +31,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, select, text
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from local_db.models import Claim, SettlementBatch
@@ -96,8 +103,46 @@ class LoadResult:
     problem_count: int = 0
 
 
+class WriteLockBusyError(Exception):
+    """Another connection held the database's write lock for the whole busy timeout."""
+
+
+# A write that changes nothing: SQLite takes the write lock for any write statement, even
+# one that matches no row (no trigger fires, nothing goes to the log).
+_TAKE_WRITE_LOCK = text("DELETE FROM claim WHERE 0")
+
+
+def begin_write(session: Session) -> None:
+    """Hold the database's write lock in the session's transaction from now on.
+
+    The session's transaction starts deferred (a plain ``BEGIN``); this makes it what
+    ``BEGIN IMMEDIATE`` would have: no other connection can write until it ends, so what
+    it reads next (the highest claim id) stays true until its commit. Another writer makes
+    it wait up to the connection's busy timeout. Call it before the transaction's first
+    read: a transaction that read before another one committed cannot take the lock.
+
+    Raises:
+        WriteLockBusyError: another connection kept the lock for the whole timeout (or this
+            transaction's earlier reads are out of date).
+    """
+    try:
+        session.execute(_TAKE_WRITE_LOCK)
+    except OperationalError as error:
+        if "locked" in str(error.orig) or "busy" in str(error.orig):
+            raise WriteLockBusyError(str(error.orig)) from error
+        raise
+
+
 def next_claim_id(session: Session) -> int:
-    """The first free claim id; producers number a batch's claims upwards from it."""
+    """The first free claim id; producers number a batch's claims upwards from it.
+
+    Takes the write lock first (:func:`begin_write`), so the id stays free until the
+    session's transaction ends: load the claims in that same transaction.
+
+    Raises:
+        WriteLockBusyError: see :func:`begin_write`.
+    """
+    begin_write(session)
     highest = session.scalar(select(func.max(Claim.id)))
     return int(highest or 0) + 1
 
@@ -121,11 +166,14 @@ def load_batch(
 
     Raises:
         ValueError: the batch has no id, was already added, or a chunk names another batch.
+        WriteLockBusyError: another connection kept the write lock (see ``begin_write``).
         Whatever ``on_rows``, ``before_insert`` or the chunks raise (e.g. a cancellation),
             after which the caller rolls back.
     """
     if batch.id is None or batch in session:
         raise ValueError("load_batch needs a new batch with its id set, not yet in the session")
+    # Normally already held (next_claim_id took it); else the load waits here, not at its end.
+    begin_write(session)
     driver: Any = session.connection().connection.driver_connection
     cursor = driver.cursor()
     if not driver.in_transaction:

@@ -43,6 +43,7 @@ from inspector_app.settlement_import.report import (
     export_problems,
     list_batches,
     list_problems,
+    problem_values_masked,
 )
 from inspector_app.settlement_import.service import (
     FileSummary,
@@ -51,6 +52,7 @@ from inspector_app.settlement_import.service import (
     NothingImportedError,
     SourceChangedError,
     import_settlement,
+    may_import_without_case,
 )
 from inspector_app.settlement_import.sources import ImportSource, SourceError, TableLayout
 
@@ -87,8 +89,10 @@ __all__ = [
     "list_mappings",
     "list_problems",
     "load_mapping",
+    "may_import_without_case",
     "preview",
     "problem_text",
+    "problem_values_masked",
     "role_fields",
     "role_label",
     "save_mapping",

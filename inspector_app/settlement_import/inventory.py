@@ -185,7 +185,10 @@ def _movements(opened: _File, batch_id: str, dates: list[str], progress: Progres
         counts.refused += 1
         opened.report(opened.reader.undecodable(row_no, cells, table.layout.encoding))
 
-    for row_no, cells in table.rows(undecodable):
+    def stray_quote(row_no: int, cells: list[str], position: int) -> None:
+        opened.report(opened.reader.stray_quote(row_no, cells, position))
+
+    for row_no, cells in table.rows(undecodable, stray_quote):
         counts.rows += 1
         if counts.rows % PROGRESS_EVERY == 0:
             progress.advance(table.progress_done - last)
@@ -246,7 +249,9 @@ def import_inventory(
     Raises:
         ImportRefusedError: no file, no target, or no row importable; nothing was written.
         MappingError, SourceError: a file or its mapping cannot be used.
-        NotAllowedError, CaseNotFoundError: see ``casework.access``.
+        NotAllowedError: the user may not record in the case or, without a case, has a
+            role that does not record (see ``service.resolve_target``).
+        CaseNotFoundError: see ``casework.access``.
         Cancelled: ``progress`` was cancelled; no batch was written.
     """
     started = time.perf_counter()

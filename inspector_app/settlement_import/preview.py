@@ -7,7 +7,7 @@ would be stored, with the problems each row would report. Nothing is written.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import islice
 from typing import Any
 
@@ -86,12 +86,21 @@ def preview(
         reader = RowReader(role, targets, indexes, headers)
         rows: list[PreviewRow] = []
         undecodable: list[tuple[int, list[str]]] = []
-        for row_no, cells in islice(table.rows(lambda n, c: undecodable.append((n, c))), limit):
+        stray: dict[int, Problem] = {}
+
+        def stray_quote(row_no: int, cells: list[str], position: int) -> None:
+            stray[row_no] = reader.stray_quote(row_no, cells, position)
+
+        read = table.rows(lambda n, c: undecodable.append((n, c)), stray_quote)
+        for row_no, cells in islice(read, limit):
             for bad_no, bad_cells in undecodable:
                 problem = reader.undecodable(bad_no, bad_cells, table.layout.encoding)
                 rows.append(PreviewRow(bad_no, tuple(bad_cells), None, RowKind.REFUSED, (problem,)))
             undecodable.clear()
-            rows.append(_preview_row(reader, row_no, cells, [t.name for t in targets]))
+            shown = _preview_row(reader, row_no, cells, [t.name for t in targets])
+            if row_no in stray:
+                shown = replace(shown, problems=(stray.pop(row_no), *shown.problems))
+            rows.append(shown)
         return Preview(
             role=role, layout=table.layout, mapping=used, missing=missing, mapping_error=error,
             rows=tuple(rows[:limit]), size_bytes=table.size_bytes,

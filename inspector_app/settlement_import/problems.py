@@ -48,6 +48,7 @@ class ProblemCode(StrEnum):
     UNKNOWN_SEX = "unknown_sex"
     AMOUNT_MISMATCH = "amount_mismatch"
     LINE_NO_RENUMBERED = "line_no_renumbered"
+    UNBALANCED_QUOTE = "unbalanced_quote"
 
 
 WARNINGS = frozenset(
@@ -56,6 +57,7 @@ WARNINGS = frozenset(
         ProblemCode.UNKNOWN_SEX,
         ProblemCode.AMOUNT_MISMATCH,
         ProblemCode.LINE_NO_RENUMBERED,
+        ProblemCode.UNBALANCED_QUOTE,
     }
 )
 
@@ -160,6 +162,10 @@ _WORDING: dict[ProblemCode, Callable[[dict[str, Any]], str]] = {
         "The line number repeats within its claim (or is no line number); numbered {line_no} "
         "instead."
     ).format(line_no=_fact(f, "line_no")),
+    ProblemCode.UNBALANCED_QUOTE: lambda f: _(
+        "A quotation mark opens this value and is never closed; the line was read on its own, "
+        "with the quotation mark as part of the value."
+    ),
 }
 
 

@@ -187,6 +187,12 @@ class RowReader:
             facts_json({"encoding": encoding or "?"}),
         )  # fmt: skip
 
+    def stray_quote(self, row_no: int, cells: list[str], position: int) -> Problem:
+        """The warning for a row read with an unclosed quotation mark as text."""
+        column = self.headers[position] if position < self.width else ""
+        value = printable(cells[position])[:500] if position < len(cells) else ""
+        return Problem(row_no, column, value, ProblemCode.UNBALANCED_QUOTE.value)
+
     def unmapped_values(self) -> dict[str, dict[str, int]]:
         """Vocabulary values kept as written, per field."""
         return unmapped_values(self._unmapped)

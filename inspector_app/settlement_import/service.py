@@ -8,7 +8,9 @@ the foreground; both watch ``progress`` and may cancel through it. The order of 
    required field open is refused before anything is written;
 2. with a case, record each file as an evidence item with its extraction record (see
    ``evidence_files``: committed on its own, reused by a retry);
-3. in ONE transaction, through ``load_batch``: claims chunk by chunk, then lines, each
+3. in ONE transaction, through ``load_batch``, which holds the write lock from before the
+   first claim id is chosen (so a concurrent import waits, then numbers after this one):
+   claims chunk by chunk, then lines, each
    chunk with its refused rows (``import_problem``); the batch row last, naming the files'
    SHA-256 (computed over the exact bytes parsed and compared with the evidence's), the
    evidence item, the rejected count and the import details; the audit entry; commit.
@@ -28,7 +30,12 @@ from typing import Any
 
 from sqlalchemy import select
 
-from inspector_app.casework.access import require_recording
+from inspector_app.casework.access import (
+    RECORDING_USER_ROLES,
+    NotAllowedError,
+    require_recording,
+    user_role,
+)
 from inspector_app.evidence.recording import ExtractionInput
 from inspector_app.i18n import _
 from inspector_app.profiles import OpenProfile
@@ -51,7 +58,13 @@ from inspector_app.version import __version__
 from local_db.enums import ImportFileRole
 from local_db.ids import new_id
 from local_db.models import InspectionTask, Institution, SettlementBatch
-from local_db.settlement_load import RowChunk, load_batch, next_claim_id, release_wal
+from local_db.settlement_load import (
+    RowChunk,
+    WriteLockBusyError,
+    load_batch,
+    next_claim_id,
+    release_wal,
+)
 from local_db.types import utc_now
 
 IMPORT_FORMAT = 1  # version of the import_detail JSON
@@ -115,10 +128,16 @@ def resolve_target(
 ) -> ImportTarget:
     """The institution (and case) an import goes to; the user must be able to record.
 
+    In a case, the user's standing in its team decides (``require_recording``). Without a
+    case there is no team to ask, so the profile owner's own role does: one that records
+    (inspector, team leader, administrator), never a supervisor's.
+
     Raises:
         ImportRefusedError: neither or a mismatching pair given, or the case's institution is
             still sealed.
-        CaseNotFoundError, NotAllowedError: see ``casework.access``.
+        NotAllowedError: the user may not record in the case, or (without a case) has a role
+            that does not record.
+        CaseNotFoundError: see ``casework.access``.
     """
     with profile.read_session() as session:
         if case_id is None:
@@ -126,6 +145,8 @@ def resolve_target(
                 raise ImportRefusedError(
                     _("Choose the case or the institution the data belongs to.")
                 )
+            if user_role(session, profile) not in RECORDING_USER_ROLES:
+                raise NotAllowedError(_("Your role does not allow importing data."))
             return ImportTarget(institution_id=institution_id, case_id=None)
         case = require_recording(session, profile, case_id)
         owner = session.scalar(
@@ -138,6 +159,12 @@ def resolve_target(
         if institution_id is not None and institution_id != owner:
             raise ImportRefusedError(_("The case belongs to another institution."))
         return ImportTarget(institution_id=owner, case_id=case.id)
+
+
+def may_import_without_case(profile: OpenProfile) -> bool:
+    """Whether the user may import for an institution alone (for offering that choice)."""
+    with profile.read_session() as session:
+        return user_role(session, profile) in RECORDING_USER_ROLES
 
 
 def find_case_id(profile: OpenProfile, reference: str) -> str | None:
@@ -243,11 +270,14 @@ def import_settlement(
         extraction: how the files were obtained; None records a generic description.
 
     Raises:
-        ImportRefusedError: no target, no row importable (``NothingImportedError``), or a file
-            changed while it was imported (``SourceChangedError``); nothing was loaded.
+        ImportRefusedError: no target, no row importable (``NothingImportedError``), a file
+            changed while it was imported (``SourceChangedError``), or another import kept
+            the database's write lock past its busy timeout; nothing was loaded.
         MappingError, SourceError: a file or its mapping cannot be used (before anything
             was written).
-        NotAllowedError, CaseNotFoundError: see ``casework.access``.
+        NotAllowedError: the user may not record in the case or, without a case, has a
+            role that does not record (see ``resolve_target``).
+        CaseNotFoundError: see ``casework.access``.
         Cancelled: ``progress`` was cancelled; no batch was written.
     """
     started = time.perf_counter()
@@ -291,9 +321,16 @@ def _load(
     started: float,
 ) -> ImportSummary:
     with profile.session() as session:
+        try:
+            first_id = next_claim_id(session)  # takes the write lock first
+        except WriteLockBusyError:
+            raise ImportRefusedError(
+                _("Another import or a long task is writing to this profile; nothing was "
+                  "imported. Try again once it has finished.")
+            ) from None  # fmt: skip
         claim_stream = ClaimStream(
             claim_file.table, claim_file.reader, batch_id=batch.id,
-            first_id=next_claim_id(session),
+            first_id=first_id,
             advance=_advance_by(progress, claim_file.table),
             settlement_index=column_indexes(claim_file.mapping, claim_file.table.layout.headers)
             .get("settlement_no"),

@@ -107,6 +107,9 @@ class _Stream:
         problem = self.reader.undecodable(row_no, cells, self.table.layout.encoding)
         self._refuse(row_no, cells, [problem])
 
+    def _stray_quote(self, row_no: int, cells: list[str], position: int) -> None:
+        self._problems.add(self.reader.stray_quote(row_no, cells, position))
+
     def _slow(self, row_no: int, cells: list[str]) -> list[Any] | None:
         """The values of a row the fast path gave up on, or None (skipped or refused)."""
         diagnosis = self.reader.diagnose(row_no, cells)
@@ -162,7 +165,7 @@ class ClaimStream(_Stream):
         ids, claim_rows, batch_id = self.ids, self.claim_rows, self.batch_id
         next_id = self.first_id
         chunk: list[Row] = []
-        for row_no, cells in self.table.rows(self._undecodable):
+        for row_no, cells in self.table.rows(self._undecodable, self._stray_quote):
             counts.rows += 1
             if counts.rows % PROGRESS_EVERY == 0:
                 self._advance()
@@ -238,7 +241,7 @@ class LineStream(_Stream):
 
     def chunks(self) -> Iterator[RowChunk]:
         """Loader chunks of up to ``LINE_CHUNK`` lines; each one's problems fill as it loads."""
-        rows = self.table.rows(self._undecodable)
+        rows = self.table.rows(self._undecodable, self._stray_quote)
         while not self._exhausted:
             problems: list[Row] = []
             yield RowChunk(claims=(), lines=self._lines(rows, problems), problems=problems)

@@ -7,8 +7,14 @@ undecodable bytes go to a callback (they become per-row problems) instead of the
 The encoding, the delimiter and the header row are detected from the start of the file
 unless the caller fixes them; exports often put one to three title lines above the header.
 
-Row numbers are those a spreadsheet shows: the 1-based record number in a CSV file (its
-line number unless a quoted value spans lines), the sheet row in an XLSX file.
+A stray quotation mark (a value written ``"张四``) would make a CSV reader take everything up
+to the next quotation mark, often the rest of the file, as one value. So a record read over
+several lines is read again with care (``csv_records``): a quotation mark that opens no
+proper quoted value is taken as text and reported (``on_stray_quote``), and the lines it
+had swallowed are read again as rows.
+
+Row numbers: in a CSV file the line on which the row starts (what a text editor shows, and
+what a spreadsheet shows unless a quoted value spans lines); in a workbook the sheet row.
 """
 
 from __future__ import annotations
@@ -23,12 +29,13 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
-from itertools import islice
+from itertools import chain, islice
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 from inspector_app.i18n import _
+from inspector_app.settlement_import.csv_records import CarefulRecord, LineFeed, careful_record
 from inspector_app.settlement_import.encoding import (
     SAMPLE_BYTES,
     ascii_compatible,
@@ -47,6 +54,8 @@ _SURROGATES = re.compile("[\udc80-\udcff]")
 csv.field_size_limit(16 * 1024 * 1024)
 
 UndecodableCallback = Callable[[int, list[str]], None]
+# (row number, cells, index of the cell the unclosed quotation mark opens)
+StrayQuoteCallback = Callable[[int, list[str], int], None]
 
 
 class SourceFormat(StrEnum):
@@ -170,8 +179,19 @@ class Table:
     layout: TableLayout
     size_bytes: int
 
-    def rows(self, on_undecodable: UndecodableCallback) -> Iterator[tuple[int, list[str]]]:
-        """(row number, cells) of every row after the header, blank ones included."""
+    def rows(
+        self,
+        on_undecodable: UndecodableCallback,
+        on_stray_quote: StrayQuoteCallback | None = None,
+    ) -> Iterator[tuple[int, list[str]]]:
+        """(row number, cells) of every row after the header, blank ones included.
+
+        Args:
+            on_undecodable: called with a row holding undecodable bytes instead of
+                yielding it.
+            on_stray_quote: called just before a row is yielded whose line holds a
+                quotation mark that never closes (read as text; CSV only).
+        """
         raise NotImplementedError
 
     @property
@@ -311,26 +331,85 @@ class CsvTable(Table):
             text._CHUNK_SIZE = 64 * 1024  # type: ignore[attr-defined]
         return text
 
-    def rows(self, on_undecodable: UndecodableCallback) -> Iterator[tuple[int, list[str]]]:
-        reader = csv.reader(self._text(), **self._dialect)
-        records = enumerate(reader, start=1)
+    def rows(
+        self,
+        on_undecodable: UndecodableCallback,
+        on_stray_quote: StrayQuoteCallback | None = None,
+    ) -> Iterator[tuple[int, list[str]]]:
+        """The data rows; a record read over several lines is looked at again.
+
+        Python's reader reads the file; a record it took over several lines (rare) is
+        read again by ``csv_records.careful_record``, which tells a quoted value with line
+        breaks from a stray quotation mark that swallowed the rows after it, and then the
+        lines after that record are read again, before the rest of the file. So is a
+        value over the CSV field size limit, or one still open at the end of the file.
+        """
+        # Before anything is read: the decoder runs ahead of the rows, so once an error was
+        # counted every later row is checked.
         errors_before = _DecodingErrors.count
+        last = 0  # line number of the last line of the last record read
+        base = 0  # line number of the line before the current reader's first
+        feed = LineFeed(self._text(), lambda: last + 1)
+
+        def closing() -> Iterator[str]:
+            if base + reader.line_num > last:
+                # A record in progress asks for more at the end of the file: a quoted value
+                # never closed. Close it, so that even a last line reaches the check below.
+                feed.closing_line = base + reader.line_num + 1
+                yield '"\n'
+
+        pending: Iterator[str] = iter(())  # lines read again before the rest of the file
+        reader = csv.reader(chain(feed.lines, closing()), **self._dialect)
         try:
-            for _skipped in islice(records, self._header_index + 1):
+            for _skipped in islice(reader, self._header_index + 1):
                 pass
-            for row_no, cells in records:
-                # The decoder runs ahead of the rows, so once an error was counted every
-                # later row is checked.
-                if _DecodingErrors.count != errors_before and has_undecodable(cells):
-                    on_undecodable(row_no, cells)
-                    continue
-                yield row_no, (unwrap_formulas(cells) if self._formulas else cells)
         except csv.Error as error:
             raise SourceError(
                 _("The file is not valid CSV near row {row}: {reason}").format(
                     row=reader.line_num, reason=error
                 )
             ) from None
+        last = reader.line_num
+        formulas = self._formulas
+        while True:
+            try:
+                for cells in reader:
+                    row_no = last + 1
+                    last = base + reader.line_num
+                    if last != row_no:  # a record over several lines: rare
+                        break
+                    if _DecodingErrors.count != errors_before and has_undecodable(cells):
+                        on_undecodable(row_no, cells)
+                        continue
+                    yield row_no, (unwrap_formulas(cells) if formulas else cells)
+                else:
+                    return
+            except csv.Error:  # over the field size limit
+                row_no = last + 1
+                last = base + reader.line_num
+            read, again = self._reread(feed, row_no, last)
+            if _DecodingErrors.count != errors_before and has_undecodable(read.cells):
+                on_undecodable(row_no, read.cells)
+            else:
+                if read.stray is not None and on_stray_quote is not None:
+                    on_stray_quote(row_no, read.cells, read.stray)
+                yield row_no, (unwrap_formulas(read.cells) if formulas else read.cells)
+            if again:
+                # Read the lines the open value swallowed again (and any still waiting from
+                # an earlier such read), then the rest of the file.
+                base = last = row_no + read.lines - 1
+                pending = iter(again + list(pending))
+                reader = csv.reader(chain(pending, feed.lines, closing()), **self._dialect)
+
+    def _reread(self, feed: LineFeed, row_no: int, last: int) -> tuple[CarefulRecord, list[str]]:
+        """A record read over lines ``row_no`` to ``last`` read again with care, and the
+        lines after it to read again (the record read so may end sooner)."""
+        ended_open = last == feed.closing_line
+        lines = feed.physical(row_no, last - 1 if ended_open else last)
+        read = careful_record(
+            lines, delimiter=self._dialect["delimiter"], width=len(self.layout.headers)
+        )
+        return read, lines[read.lines :]
 
     @property
     def progress_total(self) -> int:
@@ -426,7 +505,11 @@ class SheetTable(Table):
             headers=unique_headers(records[header_index]),
         )
 
-    def rows(self, on_undecodable: UndecodableCallback) -> Iterator[tuple[int, list[str]]]:
+    def rows(
+        self,
+        on_undecodable: UndecodableCallback,
+        on_stray_quote: StrayQuoteCallback | None = None,
+    ) -> Iterator[tuple[int, list[str]]]:
         first = self._first_row
         for index, row in enumerate(self._sheet.iter_rows()):
             self._done = index + 1

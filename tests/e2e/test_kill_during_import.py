@@ -4,7 +4,9 @@ The real ``inspector settlement import`` reads a claims file and a large lines f
 subprocess; the test waits until the child reports progress in the phase it wants to
 interrupt (rows of that file already inserted, uncommitted), kills it, and opens the
 profile again with its password. The files' evidence items may remain (they are recorded
-before the load, on purpose: see ``settlement_import.evidence_files``).
+before the load, on purpose: see ``settlement_import.evidence_files``). The killed import
+held the database's write lock from before it chose its first claim id; a new import
+afterwards must not find it still held, and numbers its claims from 1.
 """
 
 from __future__ import annotations
@@ -17,13 +19,22 @@ import sys
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from inspector_app.profiles import unlock_profile
+from inspector_app.progress import Progress
+from inspector_app.settlement_import import ImportSource, import_settlement
 from local_db.models import Claim, ClaimLine, ImportProblem, SettlementBatch
 from tests.conftest import TEST_PASSWORD
 from tests.e2e.test_kill_during_load import StderrLines, _check_database, _count
-from tests.unit.settlement_import.world import CLAIM_HEADERS, LINE_HEADERS, World, make_world
+from tests.unit.settlement_import.world import (
+    CLAIM_HEADERS,
+    LINE_HEADERS,
+    World,
+    claim_row,
+    make_world,
+    write_csv,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -110,5 +121,12 @@ def test_sigkill_during_an_import_leaves_nothing_loaded(
                 assert _count(session, model) == 0, model.__tablename__
             evidence = session.execute(text("SELECT original_name FROM evidence_item")).scalars()
             assert set(evidence) <= {"结算.csv", "明细.csv"}
+        again = write_csv(tmp_path / "again.csv", CLAIM_HEADERS, [claim_row(n) for n in (1, 2)])
+        summary = import_settlement(
+            profile, claims=ImportSource(again), case_id=world.case_id, progress=Progress()
+        )
+        assert summary.claims == 2
+        with profile.read_session() as session:
+            assert sorted(session.scalars(select(Claim.id))) == [1, 2]
     finally:
         profile.close()

@@ -66,14 +66,15 @@ class TargetChoice:
 
 
 def import_targets(profile: OpenProfile) -> list[TargetChoice]:
-    """Open cases the user may record in (newest first), then every institution.
+    """Open cases the user may record in (newest first), then every institution (when the
+    user's role may load data outside a case).
 
     Each case is checked by the import's own rule (``resolve_target``), so the list offers
     exactly the cases an import would accept.
     """
     from inspector_app.services.case_files import list_case_files
     from inspector_app.services.task_admin import task_form_choices
-    from inspector_app.settlement_import import ImportRefusedError
+    from inspector_app.settlement_import import ImportRefusedError, may_import_without_case
     from inspector_app.settlement_import.service import resolve_target
 
     choices: list[TargetChoice] = []
@@ -91,6 +92,8 @@ def import_targets(profile: OpenProfile) -> list[TargetChoice]:
                 title=case.task_title,
             )
         )
+    if not may_import_without_case(profile):
+        return choices  # data outside a case is loaded only by a recording role
     for place in task_form_choices(profile=profile).institutions:
         choices.append(
             TargetChoice(
