@@ -137,6 +137,7 @@ def _cmd_draw(args: argparse.Namespace) -> int:
             max_amount_fen=high,
             screening_run_id=run,
             exclude_case_draws=args.exclude_drawn,
+            exclude_nonpositive=not args.include_nonpositive,
         )
         summary = draw_sample(
             profile, case_id=case_id, frame=frame, method=SamplingMethod(args.method),
@@ -244,6 +245,12 @@ def _cmd_export(args: argparse.Namespace) -> int:
               "sampling and would be biased for it."),
             file=sys.stderr,
         )  # fmt: skip
+    if not result.covers_frame:
+        print(
+            _("Note: the strata of this draw do not cover its frame (the flagged claims it "
+              "did not take are in no stratum); an appraisal covers only the strata listed."),
+            file=sys.stderr,
+        )  # fmt: skip
     return EXIT_OK
 
 
@@ -289,6 +296,11 @@ def _add_draw_parser(actions: argparse._SubParsersAction[Any]) -> None:
     draw.add_argument(
         "--exclude-drawn", action="store_true",
         help=_("leave out claims already in another draw of the case"),
+    )  # fmt: skip
+    draw.add_argument(
+        "--include-nonpositive", action="store_true",
+        help=_("keep claims whose fund share is zero or negative (reversals); "
+               "by default they are left out of the frame"),
     )  # fmt: skip
     draw.set_defaults(handler=_cmd_draw)
 

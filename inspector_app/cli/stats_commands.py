@@ -72,15 +72,13 @@ def _non_negative_int(text: str) -> int:
 
 
 def _amount_fen(text: str) -> int:
+    """An argparse type: yuan → fen. Negative totals are allowed (a frame of reversals)."""
     from inspector_app.statistics.sample_csv import parse_amount_fen
 
     try:
-        value = parse_amount_fen(text)
+        return parse_amount_fen(text)
     except ValueError:
         raise argparse.ArgumentTypeError(_("not an amount: {text}").format(text=text)) from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(_("must not be negative"))
-    return value
 
 
 def _fraction(text: str) -> float:
@@ -348,8 +346,11 @@ def _cmd_size_variable(args: argparse.Namespace) -> int:
 
 
 def _cmd_size_stratified(args: argparse.Namespace) -> int:
+    from inspector_app.statistics.allocation import Allocation
     from inspector_app.statistics.sample_csv import read_stratum_plans
     from inspector_app.statistics.sample_size import stratified_sample_size
+
+    allocation = Allocation(args.allocation)
 
     def plan() -> Any:
         return stratified_sample_size(
@@ -357,9 +358,15 @@ def _cmd_size_stratified(args: argparse.Namespace) -> int:
             precision_percent=args.precision_percent,
             confidence=args.confidence,
             total_size=args.total,
+            allocation=allocation,
         )
 
-    return _run_plan(args, plan, _("Stratified sample size (Neyman allocation)"))
+    title = (
+        _("Stratified sample size (Neyman allocation)")
+        if allocation is Allocation.NEYMAN
+        else _("Stratified sample size (proportional allocation)")
+    )
+    return _run_plan(args, plan, title)
 
 
 def _cmd_size_attribute(args: argparse.Namespace) -> int:
@@ -405,9 +412,7 @@ def _add_size_parsers(stats: Any) -> None:
     _add_common(variable)
     variable.set_defaults(handler=_cmd_size_variable)
 
-    stratified = kinds.add_parser(
-        "stratified", help=_("stratified sample size and Neyman allocation")
-    )
+    stratified = kinds.add_parser("stratified", help=_("stratified sample size and its allocation"))
     stratified.add_argument(
         "--strata",
         type=Path,
@@ -416,6 +421,12 @@ def _add_size_parsers(stats: Any) -> None:
     )
     stratified.add_argument("--precision-percent", type=float, required=True)
     stratified.add_argument("--total", type=_positive_int, help=_("allocate this total instead"))
+    stratified.add_argument(
+        "--allocation",
+        choices=["neyman", "proportional"],
+        default="neyman",
+        help=_("how the draw will share the total (default: neyman)"),
+    )
     _add_common(stratified)
     stratified.set_defaults(handler=_cmd_size_stratified)
 

@@ -5,7 +5,8 @@ settlement number, the review's examined and audited amounts, the stratum of str
 risk-based draws; STRATA.csv or ``--frame-size N --frame-examined X``), so the application
 and ``inspector stats appraise`` on the exported files agree to the cent. An appraisal is
 refused while any sampled claim's review is open, and for PPS samples, whose units the
-estimators would weigh wrongly (docs/sampling.md §6).
+estimators would weigh wrongly (docs/sampling.md §6), and for draws whose strata do not
+add up to the frame (old capped risk-based records), which would extrapolate to part of it.
 
 ``inputs_sha256`` identifies what an appraisal was computed from: SHA-256 of the UTF-8 text
 with one line ``<settlement_no> TAB <examined fen> TAB <audited fen> TAB <stratum> LF`` per
@@ -34,6 +35,7 @@ from inspector_app.casework.access import (
 from inspector_app.i18n import _, ngettext
 from inspector_app.profiles import OpenProfile
 from inspector_app.sampling.draws import DrawSummary, get_draw, summary_of
+from inspector_app.sampling.export import strata_cover_frame
 from inspector_app.statistics.recovery import DEFAULT_RULE, REPORTED_LEVELS, RecoveryRule
 from inspector_app.statistics.variables import (
     DIFFERENCE,
@@ -52,7 +54,8 @@ FrameInput = Frame | tuple[StratumFrame, ...]
 
 
 class AppraisalNotReadyError(ValueError):
-    """The draw cannot be extrapolated yet (open reviews) or at all (PPS, no units)."""
+    """The draw cannot be extrapolated yet (open reviews) or at all (PPS, no units, strata
+    that do not cover the frame)."""
 
 
 @dataclass(frozen=True)
@@ -184,7 +187,23 @@ def inputs_sha256(rows: tuple[SampleRow, ...] | list[SampleRow]) -> str:
 
 
 def _frame(summary: DrawSummary) -> FrameInput:
-    """The frame as the export describes it (STRATA.csv, or N and X of the whole frame)."""
+    """The frame as the export describes it (STRATA.csv, or N and X of the whole frame).
+
+    Its size is the draw's frame size: a draw whose strata do not add up to its frame
+    (a risk-based draw recorded with the earlier rule that took only the flagged claims
+    largest at stake) would be extrapolated to part of the frame only, so it is refused.
+    """
+    if not strata_cover_frame(summary):
+        covered = sum(stratum.frame_size for stratum in summary.strata)
+        raise AppraisalNotReadyError(
+            _(
+                "The strata of this sample cover {covered} of the {total} claims of its frame: "
+                "it took only the flagged claims largest at stake (the rule before random "
+                "caps), and the {left} flagged claims it left out were never sampled. It "
+                "cannot be extrapolated to the frame; draw again with a cap (now a random "
+                "sample of the flagged claims) or without one."
+            ).format(covered=covered, total=summary.frame_size, left=summary.frame_size - covered)
+        )
     if summary.stratified:
         return tuple(
             StratumFrame(s.label, s.frame_size, s.fund_fen)
@@ -270,8 +289,8 @@ def _appraise(
     session: Session, draw: SampleDraw, *, confidence: float, rule: RecoveryRule
 ) -> DrawAppraisal:
     summary = summary_of(draw)
+    frame = _frame(summary)  # refuses a draw that cannot be extrapolated, before the reviews
     rows = _rows(session, draw, summary)
-    frame = _frame(summary)
     appraisal = appraise(rows, frame=frame, confidence=confidence, rule=rule)
     return DrawAppraisal(
         draw=summary,

@@ -6,6 +6,7 @@ See docs/sampling.md for the frame hash, each method's rule and the draw record.
 from __future__ import annotations
 
 from inspector_app.sampling.design import (
+    CapRule,
     DesignError,
     DesignOptions,
     DesignParameters,
@@ -43,6 +44,7 @@ from inspector_app.sampling.strata import StratumStatistics, frame_statistics, s
 
 __all__ = [
     "AmountBasis",
+    "CapRule",
     "DesignError",
     "DesignOptions",
     "DesignParameters",

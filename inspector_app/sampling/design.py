@@ -39,6 +39,18 @@ class TierRule(StrEnum):
     CUM_SQRT_F = "cum_sqrt_f"  # Dalenius–Hodges cumulative √f rule
 
 
+class CapRule(StrEnum):
+    """Which flagged claims a risk-based draw with a cap takes."""
+
+    # A simple random sample of ``flagged_cap`` flagged claims (keys rule): the flagged
+    # stratum keeps all its N_h, so the draw extrapolates to the whole frame.
+    RANDOM = "random"
+    # The ``flagged_cap`` largest at stake. Only draws recorded before the random rule
+    # use it (their parameters have no ``cap_rule``); the flagged claims left out belong
+    # to no stratum, so such a draw cannot be extrapolated to its frame.
+    LARGEST_STAKE = "largest_stake"
+
+
 # Origins of a unit (SampleUnit.origin).
 ORIGIN_RANDOM = "random"
 ORIGIN_CERTAINTY = "certainty"
@@ -65,8 +77,10 @@ class DesignOptions:
         boundaries_fen: given boundaries (lower bound of tiers 2..L), ascending.
         certainty_fen: stratified: every claim with amount ≥ this is taken (certainty
             stratum), the rest is stratified.
-        flagged_cap: risk-based: take at most this many flagged claims, the largest
-            amounts at stake first (None: all flagged claims).
+        flagged_cap: risk-based: take at most this many flagged claims (None: all of
+            them, a census of the flagged stratum).
+        cap_rule: risk-based with a cap: a simple random sample of the flagged claims
+            (the rule for every new draw), or the largest at stake (old records only).
     """
 
     stratify_by: Stratifier | None = None
@@ -78,6 +92,7 @@ class DesignOptions:
     boundaries_fen: tuple[int, ...] = ()
     certainty_fen: int | None = None
     flagged_cap: int | None = None
+    cap_rule: CapRule = CapRule.RANDOM
 
 
 @dataclass(frozen=True)
@@ -108,9 +123,13 @@ class DesignParameters:
         """Plain JSON values (enums as their values)."""
         options = asdict(self.options)
         options["boundaries_fen"] = list(self.options.boundaries_fen)
-        for key in ("stratify_by", "allocation", "tier_rule"):
+        for key in ("stratify_by", "allocation", "tier_rule", "cap_rule"):
             value = options[key]
             options[key] = value.value if isinstance(value, StrEnum) else value
+        if self.options.cap_rule is CapRule.LARGEST_STAKE:
+            # Records written before the rule existed have no key: keep them byte-equal,
+            # so a redraw of an old draw recomputes the very parameters it stored.
+            del options["cap_rule"]
         return {"method": self.method.value, "size": self.size, "options": options}
 
     @classmethod
@@ -128,6 +147,7 @@ class DesignParameters:
             boundaries_fen=tuple(int(b) for b in raw["boundaries_fen"]),
             certainty_fen=raw["certainty_fen"],
             flagged_cap=raw["flagged_cap"],
+            cap_rule=CapRule(raw.get("cap_rule", CapRule.LARGEST_STAKE.value)),
         )
         return cls(method=SamplingMethod(data["method"]), size=int(data["size"]), options=options)
 

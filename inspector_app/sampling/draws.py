@@ -1,6 +1,8 @@
 """Drawing a sample and keeping its record: one transaction, audited, team only.
 
-The draw record (``SampleDraw``, synced) holds everything a redraw needs; the units
+The draw record (``SampleDraw``, synced) holds everything a redraw needs — including what
+the frame took from unsynced local tables (the claims of earlier draws left out, the
+screening flags), resolved into the frame definition at draw time; the units
 (``SampleUnit``, bulk) are written in draw order in the same transaction, so a failed draw
 leaves neither.
 """
@@ -12,35 +14,58 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from inspector_app.casework.access import case_access, record_case_event, require_recording
 from inspector_app.i18n import _
 from inspector_app.profiles import OpenProfile
-from inspector_app.sampling.design import DesignOptions, DesignParameters, Selection
+from inspector_app.sampling.design import DesignOptions, DesignParameters
 from inspector_app.sampling.frame import (
-    FrameArrays,
     FrameDefinition,
     FrameError,
     build_frame,
     canonical_json,
     resolve_exclusions,
+    with_flag_facts,
 )
 from inspector_app.sampling.methods import run_method
+from inspector_app.sampling.replay import restore_units
 from inspector_app.sampling.strata import StratumStatistics, frame_statistics, stratify
 from inspector_app.sampling.stream import generator_label, new_seed
+from inspector_app.sampling.units import UnitRow, selected_units, stored_units, write_units
 from inspector_app.version import __version__
 from local_db.enums import SamplingMethod
 from local_db.models import (
     CaseFile,
     InspectionTask,
     SampleDraw,
-    SampleUnit,
+    ScreeningFlag,
     ScreeningRun,
     SettlementBatch,
 )
 from local_db.types import utc_now
+
+# UnitRow and stored_units moved to units.py; they are still this module's to import.
+__all__ = [
+    "LABEL_MAX",
+    "DrawNotFoundError",
+    "DrawSummary",
+    "FrameDescription",
+    "StratumSummary",
+    "UnitRow",
+    "default_batch",
+    "describe_frame",
+    "draw_sample",
+    "draw_summary",
+    "draw_units",
+    "find_case",
+    "get_draw",
+    "latest_screening_run",
+    "list_draws",
+    "stored_units",
+    "summary_of",
+]
 
 LABEL_MAX = 128
 
@@ -87,19 +112,6 @@ class DrawSummary:
     def stratified(self) -> bool:
         """True when units carry stratum labels (stratified and risk-based draws)."""
         return any(stratum.label for stratum in self.strata)
-
-
-@dataclass(frozen=True)
-class UnitRow:
-    """One drawn unit, in draw order."""
-
-    position: int
-    claim_id: int
-    settlement_no: str
-    stratum: str
-    probability: float
-    hits: int
-    origin: str
 
 
 def summary_of(draw: SampleDraw) -> DrawSummary:
@@ -155,27 +167,42 @@ def _check_batch(session: Session, case: CaseFile, batch_id: str) -> None:
 
 
 def _check_run(session: Session, definition: FrameDefinition) -> None:
-    if definition.screening_run_id is None:
+    if definition.screening_run_id is None or definition.flag_facts is not None:
         return
     run = session.get(ScreeningRun, definition.screening_run_id)
     if run is None or run.batch_id != definition.batch_id:
         raise FrameError(_("The screening run does not belong to the frame's batch."))
+    # A run synced from another computer brings its summary, not its flags (bulk rows):
+    # drawing on it here would silently treat every claim as unflagged.
+    if run.flag_count > 0 and (
+        session.scalar(select(ScreeningFlag.id).where(ScreeningFlag.run_id == run.id).limit(1))
+        is None
+    ):
+        raise FrameError(
+            _(
+                "This profile does not hold the flags of that screening run (it was run on "
+                "another computer); run the screening of the batch here and use that run."
+            )
+        )
 
 
-def _unit_rows(draw_id: str, frame: FrameArrays, selection: Selection) -> list[dict[str, Any]]:
-    return [
-        {
-            "draw_id": draw_id,
-            "position": k + 1,
-            "claim_id": int(frame.claim_ids[i]),
-            "settlement_no": frame.settlement_nos[i],
-            "stratum": selection.strata[k],
-            "probability": float(selection.probabilities[k]),
-            "hits": int(selection.hits[k]),
-            "origin": selection.origins[k],
-        }
-        for k, i in enumerate(selection.positions.tolist())
-    ]
+def _restore_excluded(session: Session, definition: FrameDefinition) -> None:
+    """Re-create the units of the draws to leave out that this profile holds only the
+    record of, so their claims are left out here as on the machine that drew them."""
+    if definition.excluded_settlement_nos is not None:
+        return  # already resolved by the caller
+    for draw_id in definition.exclude_draw_ids:
+        draw = session.get(SampleDraw, draw_id)
+        if draw is None or draw.deleted_at is not None:
+            continue
+        reason = restore_units(session, draw)
+        if reason is not None:
+            raise FrameError(
+                _(
+                    "The claims of sample “{label}” are to be left out, but this profile "
+                    "does not hold its units and cannot re-create them: {reason}"
+                ).format(label=draw.label, reason=reason)
+            )
 
 
 def draw_sample(
@@ -211,8 +238,12 @@ def draw_sample(
         case = require_recording(session, profile, case_id)
         _check_batch(session, case, frame.batch_id)
         _check_run(session, frame)
+        frame = resolve_exclusions(session, frame, case_id, numbers=False)
+        _restore_excluded(session, frame)
         frame = resolve_exclusions(session, frame, case_id)
-        arrays = build_frame(session, frame)
+        arrays = with_flag_facts(build_frame(session, frame))
+        assert arrays.definition is not None
+        frame = arrays.definition  # now rebuildable from the record alone
         selection = run_method(arrays, parameters, seed)
         draw = SampleDraw(
             case_id=case_id,
@@ -232,9 +263,7 @@ def draw_sample(
         )
         session.add(draw)
         session.flush()
-        rows = _unit_rows(draw.id, arrays, selection)
-        if rows:
-            session.execute(insert(SampleUnit), rows)
+        write_units(session, draw.id, selected_units(arrays, selection))
         record_case_event(
             profile, session, case_id, "sample.drawn", entity="sample_draw", entity_id=draw.id,
             detail=f"method={parameters.method.value} n={selection.size} N={arrays.size}"
@@ -269,17 +298,6 @@ def draw_units(profile: OpenProfile, draw_id: str) -> list[UnitRow]:
     with profile.read_session() as session:
         get_draw(session, draw_id)
         return stored_units(session, draw_id)
-
-
-def stored_units(session: Session, draw_id: str) -> list[UnitRow]:
-    """The stored units of a draw, in draw order."""
-    rows = session.execute(
-        select(
-            SampleUnit.position, SampleUnit.claim_id, SampleUnit.settlement_no,
-            SampleUnit.stratum, SampleUnit.probability, SampleUnit.hits, SampleUnit.origin,
-        ).where(SampleUnit.draw_id == draw_id).order_by(SampleUnit.position)
-    ).all()  # fmt: skip
-    return [UnitRow(*row) for row in rows]
 
 
 def default_batch(profile: OpenProfile, case_id: str) -> str | None:

@@ -42,12 +42,23 @@ class ExportResult:
     frame_size: int
     frame_examined_fen: int
     method: SamplingMethod
+    covers_frame: bool = True
 
     @property
     def appraisal_valid(self) -> bool:
         """The appraise estimators assume (stratified) simple random sampling; a PPS
         sample needs weights they do not apply."""
         return self.method is not SamplingMethod.PPS
+
+
+def strata_cover_frame(summary: DrawSummary) -> bool:
+    """Whether the draw's strata add up to its frame (N = Σ N_h), as an extrapolation to
+    the frame needs. Only risk-based draws recorded with the earlier capped rule (the
+    flagged claims largest at stake) fail it: the flagged claims left out were in no
+    stratum."""
+    if not summary.stratified:
+        return True
+    return sum(stratum.frame_size for stratum in summary.strata) == summary.frame_size
 
 
 def export_sample_csv(profile: OpenProfile, draw_id: str, dest: Path) -> ExportResult:
@@ -99,6 +110,7 @@ def export_sample_csv(profile: OpenProfile, draw_id: str, dest: Path) -> ExportR
         frame_size=summary.frame_size,
         frame_examined_fen=summary.frame_fund_fen,
         method=summary.method,
+        covers_frame=strata_cover_frame(summary),
     )
 
 

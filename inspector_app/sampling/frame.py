@@ -5,6 +5,13 @@ canonical JSON on the draw) and built by one query ordered by settlement number 
 local row ids, which differ between machines. Its fingerprint, ``frame_sha256``, hashes the
 ordered (settlement number, amount) pairs in a plain text form a third party can recompute
 from an export (see docs/sampling.md, "Frame hash").
+
+What else the frame depends on is recorded in the definition at draw time, because the
+local tables it comes from are not synced: the settlement numbers left out as already
+drawn (``excluded_settlement_nos``; sample units are bulk rows) and the screening flags
+per claim (``flag_facts``; flags are bulk rows of one machine's run). A stored definition
+is rebuilt from those lists and the claims alone. Definitions written before they were
+recorded (``version`` 1) still read the local tables, as the draw did.
 """
 
 from __future__ import annotations
@@ -23,12 +30,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from inspector_app.i18n import _
-from local_db.models import SampleDraw
+from local_db.models import SampleDraw, SampleUnit
 
 IntArray = npt.NDArray[np.int64]
 ObjectArray = npt.NDArray[np.object_]
+# (settlement number, number of the run's flags on the claim, their amount at stake in fen)
+FlagFact = tuple[str, int, int]
 
-FRAME_VERSION = 1
+FRAME_VERSION = 2
+# Version 1: no sign filter, exclusions and flags read from the local tables.
+_READABLE_VERSIONS = (1, 2)
 # A settlement number holding one of these would make the hash's text form ambiguous.
 _SEPARATORS = ("\t", "\n", "\r")
 
@@ -55,6 +66,17 @@ class FrameDefinition:
     is what the frame query uses, so later draws do not change a stored frame.
     ``screening_run_id`` names the run whose flags count for rule-hit strata and
     risk-based sampling.
+
+    ``exclude_nonpositive`` (default on) leaves out claims whose fund share is zero or
+    negative: a reversal (冲销) only cancels another claim and a claim the fund paid
+    nothing for holds no improper fund payment, so neither belongs in a sample meant to
+    estimate one; a draw records the choice, so its frame stays exact.
+
+    ``excluded_settlement_nos`` and ``flag_facts`` are what the frame used from local
+    tables that are not synced, filled in by the draw when there are draws to leave out
+    or a screening run (None: nothing recorded — nothing needed, or not resolved yet and
+    read from the local tables, as a preview does). ``version`` is 1 for definitions
+    stored before these existed.
     """
 
     batch_id: str
@@ -68,6 +90,10 @@ class FrameDefinition:
     screening_run_id: str | None = None
     exclude_case_draws: bool = False
     exclude_draw_ids: tuple[str, ...] = ()
+    exclude_nonpositive: bool = True
+    excluded_settlement_nos: tuple[str, ...] | None = None
+    flag_facts: tuple[FlagFact, ...] | None = None
+    version: int = FRAME_VERSION
 
     def __post_init__(self) -> None:
         # Canonical form: sorted, de-duplicated tuples, so equal frames serialise equally.
@@ -75,6 +101,20 @@ class FrameDefinition:
             values: Iterable[str] = getattr(self, name)
             object.__setattr__(self, name, tuple(sorted({str(v) for v in values})))
         object.__setattr__(self, "amount_basis", AmountBasis(self.amount_basis))
+        if self.excluded_settlement_nos is not None:
+            numbers = tuple(sorted({str(v) for v in self.excluded_settlement_nos}))
+            object.__setattr__(self, "excluded_settlement_nos", numbers)
+        if self.flag_facts is not None:
+            facts = {str(no): (str(no), int(n), int(stake)) for no, n, stake in self.flag_facts}
+            object.__setattr__(self, "flag_facts", tuple(facts[no] for no in sorted(facts)))
+
+    @property
+    def resolved(self) -> bool:
+        """True when the frame can be rebuilt from the definition and the claims alone."""
+        return self.version >= 2 and (
+            (self.excluded_settlement_nos is not None or not self.exclude_draw_ids)
+            and (self.flag_facts is not None or self.screening_run_id is None)
+        )
 
     def validate(self) -> None:
         """Raise :class:`FrameError` for filters that cannot be right."""
@@ -93,11 +133,13 @@ class FrameDefinition:
         low, high = self.min_amount_fen, self.max_amount_fen
         if low is not None and high is not None and low > high:
             raise FrameError(_("The lowest amount is above the highest amount."))
+        if self.version not in _READABLE_VERSIONS:
+            raise FrameError(_("The stored frame definition cannot be read."))
 
     def to_dict(self) -> dict[str, Any]:
-        """The definition as plain JSON values."""
-        return {
-            "version": FRAME_VERSION,
+        """The definition as plain JSON values (a version-1 definition in its own form)."""
+        data: dict[str, Any] = {
+            "version": self.version,
             "unit": "claim",
             "order": "settlement_no",
             "batch_id": self.batch_id,
@@ -112,6 +154,13 @@ class FrameDefinition:
             "exclude_case_draws": self.exclude_case_draws,
             "exclude_draw_ids": list(self.exclude_draw_ids),
         }
+        if self.version >= 2:
+            numbers = self.excluded_settlement_nos
+            facts = self.flag_facts
+            data["exclude_nonpositive"] = self.exclude_nonpositive
+            data["excluded_settlement_nos"] = None if numbers is None else list(numbers)
+            data["flags"] = None if facts is None else [list(fact) for fact in facts]
+        return data
 
     def to_json(self) -> str:
         """Canonical JSON: sorted keys, no spaces, UTF-8 text (not \\u escapes)."""
@@ -126,8 +175,11 @@ class FrameDefinition:
         """
         try:
             data = json.loads(text)
-            if data.get("version") != FRAME_VERSION or data.get("unit") != "claim":
-                raise ValueError(data.get("version"))
+            version = data.get("version")
+            if version not in _READABLE_VERSIONS or data.get("unit") != "claim":
+                raise ValueError(version)
+            numbers = data.get("excluded_settlement_nos")
+            facts = data.get("flags")
             return cls(
                 batch_id=data["batch_id"],
                 visit_types=tuple(data["visit_types"]),
@@ -140,9 +192,21 @@ class FrameDefinition:
                 screening_run_id=data["screening_run_id"],
                 exclude_case_draws=bool(data["exclude_case_draws"]),
                 exclude_draw_ids=tuple(data["exclude_draw_ids"]),
+                # Version 1 had no sign filter and resolved nothing: read as it was drawn.
+                exclude_nonpositive=bool(data["exclude_nonpositive"]) if version >= 2 else False,
+                excluded_settlement_nos=None if numbers is None else tuple(numbers),
+                flag_facts=_facts(facts),
+                version=int(version),
             )
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             raise FrameError(_("The stored frame definition cannot be read.")) from exc
+
+
+def _facts(raw: Any) -> tuple[FlagFact, ...] | None:
+    """Stored ``flags`` ([[number, count, stake], …] or null) as flag facts."""
+    if raw is None:
+        return None
+    return tuple((str(no), int(n), int(stake)) for no, n, stake in raw)
 
 
 def canonical_json(value: Any) -> str:
@@ -238,25 +302,50 @@ def frame_sha256(settlement_nos: Sequence[str], amounts: Sequence[int]) -> str:
 
 
 def resolve_exclusions(
-    session: Session, definition: FrameDefinition, case_id: str
+    session: Session, definition: FrameDefinition, case_id: str, *, numbers: bool = True
 ) -> FrameDefinition:
-    """Turn ``exclude_case_draws`` into the explicit list of the case's current draws."""
-    if not definition.exclude_case_draws:
-        return definition
-    draws = session.scalars(
-        select(SampleDraw.id).where(
-            SampleDraw.case_id == case_id,
-            SampleDraw.batch_id == definition.batch_id,
-            SampleDraw.deleted_at.is_(None),
-        )
-    ).all()
-    return replace(definition, exclude_draw_ids=tuple(draws))
+    """Turn ``exclude_case_draws`` into the explicit list of the case's current draws and,
+    with ``numbers``, the draws' units into the settlement numbers they hold here.
+
+    The numbers come from this profile's units; a draw whose units are missing here must
+    have them re-created first (``draw_sample`` does), or its claims stay in the frame.
+    """
+    if definition.exclude_case_draws:
+        draws = session.scalars(
+            select(SampleDraw.id).where(
+                SampleDraw.case_id == case_id,
+                SampleDraw.batch_id == definition.batch_id,
+                SampleDraw.deleted_at.is_(None),
+            )
+        ).all()
+        definition = replace(definition, exclude_draw_ids=tuple(draws))
+    if numbers and definition.excluded_settlement_nos is None and definition.exclude_draw_ids:
+        found = session.scalars(
+            select(SampleUnit.settlement_no)
+            .where(SampleUnit.draw_id.in_(definition.exclude_draw_ids))
+            .distinct()
+        ).all()
+        definition = replace(definition, excluded_settlement_nos=tuple(found))
+    return definition
+
+
+def with_flag_facts(arrays: FrameArrays) -> FrameArrays:
+    """The frame with its definition holding the flags it was built with (flagged claims
+    only, as ``flag_facts``), so it can be rebuilt without the run's local flags."""
+    definition = arrays.definition
+    if definition is None or definition.screening_run_id is None:
+        return arrays
+    flagged = np.flatnonzero(arrays.flags > 0).tolist()
+    facts = tuple(
+        (arrays.settlement_nos[i], int(arrays.flags[i]), int(arrays.stakes[i])) for i in flagged
+    )
+    return replace(arrays, definition=replace(definition, flag_facts=facts))
 
 
 def _frame_query(definition: FrameDefinition) -> tuple[str, list[Any]]:
     amount = "c.fund_fen" if definition.amount_basis is AmountBasis.FUND else "c.total_fen"
     params: list[Any] = []
-    if definition.screening_run_id is not None:
+    if definition.screening_run_id is not None and definition.flag_facts is None:
         flags_join = (
             " LEFT JOIN (SELECT claim_id, COUNT(*) AS n, SUM(amount_fen) AS stake"
             " FROM screening_flag WHERE run_id = ? GROUP BY claim_id) f ON f.claim_id = c.id"
@@ -267,6 +356,8 @@ def _frame_query(definition: FrameDefinition) -> tuple[str, list[Any]]:
         flags_join, flag_columns = "", "0, 0"
     conditions = ["c.batch_id = ?"]
     params.append(definition.batch_id)
+    if definition.exclude_nonpositive:
+        conditions.append("c.fund_fen > 0")
     if definition.visit_types:
         conditions.append(f"c.visit_type IN ({', '.join('?' * len(definition.visit_types))})")
         params.extend(definition.visit_types)
@@ -285,7 +376,8 @@ def _frame_query(definition: FrameDefinition) -> tuple[str, list[Any]]:
     if definition.max_amount_fen is not None:
         conditions.append(f"{amount} <= ?")
         params.append(int(definition.max_amount_fen))
-    if definition.exclude_draw_ids:
+    if definition.exclude_draw_ids and definition.excluded_settlement_nos is None:
+        # Unresolved (a preview, or a version-1 record): this profile's units.
         marks = ", ".join("?" * len(definition.exclude_draw_ids))
         conditions.append(
             f"c.id NOT IN (SELECT claim_id FROM sample_unit WHERE draw_id IN ({marks}))"
@@ -303,6 +395,9 @@ def _frame_query(definition: FrameDefinition) -> tuple[str, list[Any]]:
 def build_frame(session: Session, definition: FrameDefinition) -> FrameArrays:
     """Run the frame's one ordered query and return its arrays.
 
+    A resolved definition leaves out its recorded settlement numbers and takes the flags
+    from its recorded facts; an unresolved one reads this profile's units and flags.
+
     Raises:
         FrameError: invalid definition, or a settlement number that would make the hash
             ambiguous (it contains a tab or a line break).
@@ -315,6 +410,9 @@ def build_frame(session: Session, definition: FrameDefinition) -> FrameArrays:
         rows = cursor.execute(sql, params).fetchall()
     finally:
         cursor.close()
+    if definition.excluded_settlement_nos:
+        excluded = set(definition.excluded_settlement_nos)
+        rows = [row for row in rows if row[1] not in excluded]
     if rows:
         ids, numbers, amounts, fund, departments, flags, stakes = zip(*rows, strict=True)
     else:
@@ -324,6 +422,10 @@ def build_frame(session: Session, definition: FrameDefinition) -> FrameArrays:
             raise FrameError(
                 _("A settlement number contains a tab or a line break; the frame cannot be hashed.")
             )
+    if definition.screening_run_id is not None and definition.flag_facts is not None:
+        recorded = {no: (n, stake) for no, n, stake in definition.flag_facts}
+        flags = tuple(recorded.get(no, (0, 0))[0] for no in numbers)
+        stakes = tuple(recorded.get(no, (0, 0))[1] for no in numbers)
     return replace(
         frame_arrays(
             claim_ids=ids,

@@ -25,6 +25,7 @@ from inspector_app.sampling.design import (
     ORIGIN_FLAGGED,
     ORIGIN_RANDOM,
     UNFLAGGED,
+    CapRule,
     DesignError,
     DesignParameters,
     Selection,
@@ -219,15 +220,98 @@ def pps(frame: FrameArrays, parameters: DesignParameters, stream: Stream) -> Sel
 
 
 def risk_based(frame: FrameArrays, parameters: DesignParameters, stream: Stream) -> Selection:
-    """Flagged claims (all, or the ``flagged_cap`` largest at stake) plus a random remainder.
+    """Flagged claims (all, or a random ``flagged_cap`` of them) plus a random remainder.
 
-    Flagged claims are ranked by amount at stake (sum of the run's flag amounts) downwards,
-    then by frame position; the remainder is a simple random sample of ``size`` from the
-    unflagged claims by the keys rule. Strata ``flagged`` (a census of the claims taken)
-    and ``unflagged`` let the export appraise the two parts separately.
+    Two strata, each a simple random sample by the keys rule (one key per frame unit,
+    flagged and unflagged claims competing only within their stratum):
+
+    * ``flagged``: every flagged claim when there is no cap (or the cap reaches them all),
+      ranked by amount at stake (sum of the run's flag amounts) downwards, then by frame
+      position — a census; with a smaller cap, the ``flagged_cap`` flagged claims with the
+      smallest keys, probability cap/N_flagged. N_h is always every flagged claim, so the
+      two strata together are the frame and the export extrapolates to all of it.
+    * ``unflagged``: ``size`` of the unflagged claims, probability size/N_unflagged.
+
+    Records drawn before the random cap (``CapRule.LARGEST_STAKE``) took the cap largest
+    at stake; they are reproduced as they were (see :func:`_risk_based_largest_stake`).
     """
     if frame.definition is not None and frame.definition.screening_run_id is None:
         raise DesignError(_("Risk-based sampling needs a screening run in the frame definition."))
+    options = parameters.options
+    if options.cap_rule is CapRule.LARGEST_STAKE:
+        return _risk_based_largest_stake(frame, parameters, stream)
+    keys = stream.words(frame.size)
+    flagged = frame.flags > 0
+    flagged_positions = np.flatnonzero(flagged).astype(np.int64)
+    flagged_count = int(flagged_positions.shape[0])
+    cap = options.flagged_cap
+    census = cap is None or cap >= flagged_count
+    if census:
+        ranking = np.lexsort((flagged_positions, -frame.stakes[flagged_positions]))
+        taken = flagged_positions[ranking]
+    else:
+        assert cap is not None
+        if cap < 2:
+            raise DesignError(
+                _(
+                    "A cap of {cap} on {count} flagged claims leaves too few of them to "
+                    "extrapolate (at least 2 are needed); raise the cap or take them all."
+                ).format(cap=cap, count=flagged_count)
+            )
+        taken = _smallest_keys(flagged_positions, keys, cap)
+    unflagged_positions = np.flatnonzero(~flagged).astype(np.int64)
+    size = parameters.size
+    if size > unflagged_positions.shape[0]:
+        raise _too_large(size, int(unflagged_positions.shape[0]))
+    drawn = _smallest_keys(unflagged_positions, keys, size)
+    unflagged_count = int(unflagged_positions.shape[0])
+    taken_count = int(taken.shape[0])
+    flagged_probability = taken_count / flagged_count if flagged_count else 0.0
+    probability = size / unflagged_count if unflagged_count else 0.0
+    records = [
+        _part_record(frame, FLAGGED, flagged_positions, taken_count),
+        _part_record(frame, UNFLAGGED, unflagged_positions, size),
+    ]
+    return Selection(
+        positions=np.concatenate((taken, drawn)).astype(np.int64),
+        strata=[FLAGGED] * taken_count + [UNFLAGGED] * size,
+        probabilities=[flagged_probability] * taken_count + [probability] * size,
+        hits=[1] * (taken_count + size),
+        origins=[ORIGIN_FLAGGED] * taken_count + [ORIGIN_RANDOM] * size,
+        design={
+            "rule": "keys",
+            "flagged_total": flagged_count,
+            "flagged_taken": taken_count,
+            "flagged_cap": cap,
+            "flagged_selection": "all" if census else "random",
+            "flagged_order": "stake_desc_then_frame_order" if census else "keys",
+            "attributes_sha256": flags_sha256(frame),
+            "strata": records,
+        },
+    )
+
+
+def _part_record(
+    frame: FrameArrays, label: str, members: IntArray, sample_size: int
+) -> dict[str, Any]:
+    return {
+        "label": label,
+        "frame_size": int(members.shape[0]),
+        "sample_size": sample_size,
+        "amount_fen": int(frame.amounts[members].sum()),
+        "fund_fen": int(frame.fund[members].sum()),
+    }
+
+
+def _risk_based_largest_stake(
+    frame: FrameArrays, parameters: DesignParameters, stream: Stream
+) -> Selection:
+    """The rule of draws recorded before the random cap: the ``flagged_cap`` largest at stake.
+
+    Kept only so those records still redraw exactly. The flagged stratum's N_h is the
+    claims taken, so the flagged claims left out belong to neither stratum and the
+    appraisal refuses such a draw (its strata do not cover the frame).
+    """
     keys = stream.words(frame.size)
     flagged = frame.flags > 0
     flagged_positions = np.flatnonzero(flagged).astype(np.int64)
@@ -242,20 +326,10 @@ def risk_based(frame: FrameArrays, parameters: DesignParameters, stream: Stream)
     unflagged_count = int(unflagged_positions.shape[0])
     probability = size / unflagged_count if unflagged_count else 0.0
     taken_count = int(taken.shape[0])
-    records = []
-    for label, members, n in (
-        (FLAGGED, taken, taken_count),
-        (UNFLAGGED, unflagged_positions, size),
-    ):
-        records.append(
-            {
-                "label": label,
-                "frame_size": int(members.shape[0]),
-                "sample_size": n,
-                "amount_fen": int(frame.amounts[members].sum()),
-                "fund_fen": int(frame.fund[members].sum()),
-            }
-        )
+    records = [
+        _part_record(frame, FLAGGED, taken, taken_count),
+        _part_record(frame, UNFLAGGED, unflagged_positions, size),
+    ]
     return Selection(
         positions=np.concatenate((taken, drawn)).astype(np.int64),
         strata=[FLAGGED] * taken_count + [UNFLAGGED] * size,

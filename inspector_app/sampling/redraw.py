@@ -3,11 +3,16 @@
 A redraw never accepts a changed frame silently: the frame's size and hash are compared
 first, then the recomputed design record with the stored one, then every unit (claim,
 position, stratum, hits, origin, probability). The result names the first difference.
+
+The frame is rebuilt from the record (its recorded exclusions and flags), so a profile
+that received the record by sync redraws it like the machine that made it. When such a
+profile holds the record but not the units (units are not synced), the redraw re-creates
+them — only after the frame hash and the design matched, which makes them by construction
+the draw's units — and says so.
 """
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -15,17 +20,10 @@ from typing import Any
 from inspector_app.casework.access import case_access, record_case_event
 from inspector_app.i18n import _
 from inspector_app.profiles import OpenProfile
-from inspector_app.sampling.design import DesignError, DesignParameters, Selection
 from inspector_app.sampling.draws import UnitRow, get_draw, stored_units
-from inspector_app.sampling.frame import (
-    FrameArrays,
-    FrameDefinition,
-    FrameError,
-    build_frame,
-    canonical_json,
-)
-from inspector_app.sampling.methods import run_method
-from inspector_app.sampling.stream import generator_label, numpy_major, parse_seed
+from inspector_app.sampling.replay import design_difference, replay, restorable, stored_design
+from inspector_app.sampling.stream import generator_label, numpy_major
+from inspector_app.sampling.units import write_units
 
 # Probabilities are quotients of the same integers on every machine; the tolerance only
 # absorbs the REAL column's round trip, not a different design.
@@ -61,11 +59,22 @@ class RedrawResult:
     generator: str
     problem: str | None = None
     attributes_matched: bool = True
+    units_recreated: bool = False
 
     @property
     def numpy_major_changed(self) -> bool:
         """The draw was made under another numpy major version than this redraw."""
         return numpy_major(self.stored_generator) != numpy_major(self.generator)
+
+    @property
+    def recreation_note(self) -> str:
+        """The sentence saying the units were re-created ("" when they were not)."""
+        if not self.units_recreated:
+            return ""
+        return _(
+            "This profile held the draw's record but not its units: the {count} units "
+            "were re-created from the record after its frame and design matched."
+        ).format(count=self.redrawn_units)
 
     def lines(self) -> list[str]:
         """The outcome in sentences, for the CLI and the report."""
@@ -78,6 +87,8 @@ class RedrawResult:
             )
         else:
             out.append(_("Redraw does NOT match the stored draw."))
+        if self.units_recreated:
+            out.append(self.recreation_note)
         if self.problem:
             out.append(self.problem)
         if not self.frame_matched:
@@ -119,27 +130,6 @@ class RedrawResult:
         return out
 
 
-def _design_difference(stored: Any, redrawn: Any, path: str = "") -> str | None:
-    """The path of the first difference between two JSON values (None if equal)."""
-    if isinstance(stored, dict) and isinstance(redrawn, dict):
-        for key in sorted(set(stored) | set(redrawn)):
-            if key not in stored or key not in redrawn:
-                return f"{path}.{key}".lstrip(".")
-            found = _design_difference(stored[key], redrawn[key], f"{path}.{key}")
-            if found:
-                return found
-        return None
-    if isinstance(stored, list) and isinstance(redrawn, list):
-        if len(stored) != len(redrawn):
-            return f"{path}[len]".lstrip(".")
-        for i, (a, b) in enumerate(zip(stored, redrawn, strict=True)):
-            found = _design_difference(a, b, f"{path}[{i}]")
-            if found:
-                return found
-        return None
-    return None if stored == redrawn else (path.lstrip(".") or "(root)")
-
-
 def _attributes(design: dict[str, Any]) -> str | None:
     """The hash of the per-claim attributes (departments, flags) a design used, if any."""
     stratification = design.get("stratification")
@@ -147,21 +137,6 @@ def _attributes(design: dict[str, Any]) -> str | None:
         return str(stratification["attributes_sha256"])
     value = design.get("attributes_sha256")
     return None if value is None else str(value)
-
-
-def _redrawn_units(frame: FrameArrays, selection: Selection) -> list[UnitRow]:
-    return [
-        UnitRow(
-            position=k + 1,
-            claim_id=int(frame.claim_ids[i]),
-            settlement_no=frame.settlement_nos[i],
-            stratum=selection.strata[k],
-            probability=float(selection.probabilities[k]),
-            hits=int(selection.hits[k]),
-            origin=selection.origins[k],
-        )
-        for k, i in enumerate(selection.positions.tolist())
-    ]
 
 
 def compare_units(stored: list[UnitRow], redrawn: list[UnitRow]) -> UnitDifference | None:
@@ -192,7 +167,8 @@ def redraw(profile: OpenProfile, draw_id: str) -> RedrawResult:
     """Reproduce draw ``draw_id`` from its record and compare it with the stored units.
 
     Anyone who can open the case may redraw (it changes nothing but the audit log, which
-    records who verified the draw and the outcome).
+    records who verified the draw and the outcome, and — in a profile that lacks them —
+    the units, re-created once the frame and the design matched).
 
     Raises:
         DrawNotFoundError: no such draw.
@@ -202,44 +178,42 @@ def redraw(profile: OpenProfile, draw_id: str) -> RedrawResult:
         if draw.case_id is not None:
             case_access(session, profile, draw.case_id)
         stored = stored_units(session, draw_id)
-        stored_design: dict[str, Any] = json.loads(draw.design or "{}")
-        problem: str | None = None
-        frame_size, frame_hash = 0, ""
-        redrawn: list[UnitRow] = []
-        design_difference: str | None = None
+        stored_record: dict[str, Any] = stored_design(draw)
+        result = replay(session, draw)
+        problem = result.problem
+        changed_at: str | None = None
         attributes_matched = True
-        try:
-            definition = FrameDefinition.from_json(draw.frame_definition)
-            arrays = build_frame(session, definition)
-            frame_size, frame_hash = arrays.size, arrays.sha256()
-            parameters = DesignParameters.from_dict(stored_design["parameters"])
-            selection = run_method(arrays, parameters, parse_seed(draw.seed))
-            redrawn = _redrawn_units(arrays, selection)
-            recomputed = json.loads(canonical_json(selection.design))
-            design_difference = _design_difference(stored_design, recomputed)
-            attributes_matched = _attributes(stored_design) == _attributes(recomputed)
-        except (FrameError, DesignError, KeyError, ValueError) as exc:
-            problem = _("The draw cannot be repeated: {reason}").format(reason=exc)
+        if result.recomputed is not None:
+            changed_at = design_difference(stored_record, result.recomputed)
+            attributes_matched = _attributes(stored_record) == _attributes(result.recomputed)
+        recreated = False
         if not stored and draw.sample_size:
-            problem = problem or _(
-                "This profile does not hold the draw's units (only its record); "
-                "the comparison is with nothing."
-            )
-        frame_matched = frame_size == draw.frame_size and frame_hash == draw.frame_sha256
+            reason = restorable(draw, result)
+            if reason is None:
+                write_units(session, draw_id, result.units)
+                stored, recreated = stored_units(session, draw_id), True
+            else:
+                # Why (a changed frame or design) is in the lines that follow.
+                problem = problem or _(
+                    "This profile does not hold the draw's units (only its record); they are "
+                    "re-created only when the frame and the design match the record."
+                )
+        redrawn = result.units
+        frame_matched = result.frame_matches(draw)
         difference = compare_units(stored, redrawn)
         matched = (
-            problem is None and frame_matched and design_difference is None and difference is None
+            problem is None and frame_matched and changed_at is None and difference is None
             and len(stored) == draw.sample_size
         )  # fmt: skip
-        result = RedrawResult(
+        outcome = RedrawResult(
             draw_id=draw_id,
             matched=matched,
             frame_matched=frame_matched,
             stored_frame_size=draw.frame_size,
-            frame_size=frame_size,
+            frame_size=result.frame_size,
             stored_frame_sha256=draw.frame_sha256,
-            frame_sha256=frame_hash,
-            design_difference=design_difference,
+            frame_sha256=result.frame_sha256,
+            design_difference=changed_at,
             stored_units=len(stored),
             redrawn_units=len(redrawn),
             first_difference=difference,
@@ -247,10 +221,12 @@ def redraw(profile: OpenProfile, draw_id: str) -> RedrawResult:
             generator=generator_label(),
             problem=problem,
             attributes_matched=attributes_matched,
+            units_recreated=recreated,
         )
         if draw.case_id is not None:
             record_case_event(
                 profile, session, draw.case_id, "sample.redrawn", entity="sample_draw",
-                entity_id=draw_id, detail=f"matched={matched} frame_matched={frame_matched}",
+                entity_id=draw_id, detail=f"matched={matched} frame_matched={frame_matched}"
+                f" units_recreated={recreated}",
             )  # fmt: skip
-        return result
+        return outcome

@@ -34,7 +34,7 @@ from inspector_app.sampling.design import (
 from inspector_app.sampling.draws import DrawSummary, get_draw, summary_of
 from inspector_app.sampling.frame import FrameDefinition, build_frame, resolve_exclusions
 from inspector_app.sampling.strata import StratumStatistics, frame_statistics, stratify
-from inspector_app.statistics.allocation import Allocation, allocate
+from inspector_app.statistics.allocation import Allocation
 from local_db.enums import ReviewStatus, SamplingMethod
 from local_db.models import (
     CaseFile,
@@ -418,9 +418,10 @@ def plan_variables(
 
     Without ``error_rate`` the formula plans on the frame's amounts (mean and SD); with it,
     on the improper amounts expected at that rate. A stratified preview is planned by
-    Neyman (``stratified_sample_size``) over the random strata, with the precision taken on
-    the whole frame's total (the certainty stratum, taken whole, adds no sampling error)
-    and the certainty stratum added to the size.
+    ``stratified_sample_size`` over the random strata for the allocation the draw will
+    make (``options.allocation``, Neyman weighing the SD of the amounts as the draw
+    does), with the precision taken on the whole frame's total (the certainty stratum,
+    taken whole, adds no sampling error) and the certainty stratum added to the size.
 
     Raises:
         SampleSizeError: the inputs give no size (message for the user).
@@ -453,16 +454,14 @@ def plan_variables(
         # The precision wanted is P % of the whole frame's total; the formula measures it on
         # the strata it is given, so P is rescaled to the random strata's total.
         scaled = precision_percent * whole_mean * preview.size / random_total
-        plan = stratified_sample_size(plans, precision_percent=scaled, confidence=confidence)
-        used = options.allocation
-        shares = allocate(
-            plan.total, [p.size for p in plans], method=used,
-            deviations=[s.sd_fen for s in random] if used is Allocation.NEYMAN else None,
+        plan = stratified_sample_size(
+            plans, precision_percent=scaled, confidence=confidence,
+            allocation=options.allocation, allocation_deviations=[s.sd_fen for s in random],
             minimum=options.minimum,
         )  # fmt: skip
         certainty = preview.certainty_size
         allocation = ([(CERTAINTY, certainty)] if certainty else []) + [
-            (p.stratum, n) for p, n in zip(plans, shares, strict=True)
+            (p.stratum, plan.allocation[p.stratum]) for p in plans
         ]
         return SizePlan(
             size=plan.total + certainty,
@@ -534,9 +533,15 @@ def design_problems(
                 _("The random remainder {size} is larger than the {count} claims not flagged.")
                 .format(size=size, count=unflagged)
             )  # fmt: skip
-        taken = preview.flagged if options.flagged_cap is None else min(
-            preview.flagged, options.flagged_cap
-        )  # fmt: skip
+        cap = options.flagged_cap
+        taken = preview.flagged if cap is None else min(preview.flagged, cap)
+        if cap is not None and cap < 2 and cap < preview.flagged:
+            problems.append(
+                _(
+                    "A cap of {cap} on {count} flagged claims leaves too few of them to "
+                    "extrapolate (at least 2 are needed); raise the cap or take them all."
+                ).format(cap=cap, count=preview.flagged)
+            )
         if size + taken == 0:
             problems.append(_("The sample would be empty: no flagged claim and no remainder."))
         return problems

@@ -77,14 +77,17 @@ def ratio(
 ) -> Estimate:
     """The ratio estimator ``X·Σd/Σe`` of the improper total.
 
+    Amounts may be negative (reversals), but their sum must be positive.
+
     Raises:
-        ValueError: the sample's examined amounts sum to zero (no ratio exists).
+        ValueError: the sample's examined amounts sum to zero or less (no ratio exists:
+            dividing by a negative paid total would turn overpayments into refunds).
     """
     n = len(differences)
     _check_sizes(n, frame_size)
     examined_total = sum(examined)
-    if examined_total == 0:
-        raise ValueError("the examined amounts of the sample sum to zero")
+    if examined_total <= 0:
+        raise ValueError("the examined amounts of the sample sum to zero or less")
     r = Fraction(sum(differences), examined_total)
     point = frame_examined * r
     if n < 2 or n == frame_size:

@@ -2,7 +2,8 @@
 
 Files are UTF-8 (with or without the BOM Excel writes) or GB18030 (the superset of GBK that
 Chinese Excel saves by default); amounts are yuan with at most two decimals and may carry
-thousands separators or a currency sign (``¥1,234.50``). They are converted to integer fen
+thousands separators or a currency sign (``¥1,234.50``), and may be negative (a reversal,
+冲销, written ``-25.00`` or with the full-width minus). They are converted to integer fen
 without passing through floats. A bad row stops the read with a message naming the file's
 line and column, because an extrapolation must never silently drop a reviewed unit.
 """
@@ -44,12 +45,16 @@ def decode(data: bytes, name: str) -> str:
 
 
 def parse_amount_fen(text: str) -> int:
-    """``"¥1,234.5"`` → 123450 fen.
+    """``"¥1,234.5"`` → 123450 fen; ``"-¥25"``, ``"¥-25"`` and ``"－25"`` → −2500.
 
     Raises:
         ValueError: not a number, or more than two decimals.
     """
-    cleaned = _SEPARATORS.sub("", text.strip()).lstrip(_CURRENCY).replace("－", "-")
+    cleaned = _SEPARATORS.sub("", text.strip()).replace("－", "-")
+    sign = ""
+    if cleaned and cleaned[0] in "+-":
+        sign, cleaned = cleaned[0], cleaned[1:]
+    cleaned = sign + cleaned.lstrip(_CURRENCY)
     if not cleaned:
         raise ValueError("empty")
     try:
@@ -131,9 +136,7 @@ def _amount(name: str, line: int, row: dict[str, str], column: str) -> int:
             else _("is not an amount")
         )
         raise _bad(name, line, column, value, problem) from exc
-    if fen < 0:
-        raise _bad(name, line, column, value, _("is negative"))
-    return fen
+    return fen  # negative amounts are reversals (冲销); the estimators accept them
 
 
 def _count(name: str, line: int, row: dict[str, str], column: str) -> int:

@@ -6,8 +6,13 @@ Variables (RAT-STATS "Variable Sample Size Determination", ``docs/statistics.md`
 * unrestricted: ``n = (SD·N)² / ((E/z)² + N·SD²)``, rounded up;
 * from an expected error rate ``p`` and the reported amounts (mean ``μ_R``, SD ``σ_R``):
   ``μ_D = p·μ_R``, ``σ_D = sqrt(p(σ_R² + (1 − p)μ_R²))``, then as above;
-* stratified, total unknown (Neyman): ``n = (Σ N_h S_h)² / ((E/z)² + Σ N_h S_h²)``, then
-  ``allocation.allocate`` shares it (rounded up, capped at N_h, remainder reallocated).
+* stratified: the n whose allocation meets ``E``. The variance of the stratified total with
+  ``n_h = n·w_h`` is ``Σ N_h² S_h²/(n w_h) − Σ N_h S_h²`` (Cochran 1977, §5.5 and §5.9), so
+  ``n = Σ(N_h² S_h² / w_h) / ((E/z)² + Σ N_h S_h²)``: with Neyman weights
+  ``w_h ∝ N_h S_h`` this is ``(Σ N_h S_h)² / (…)``, with proportional weights
+  ``w_h = N_h/N`` it is ``N·Σ N_h S_h² / (…)`` (Cochran's n₀/(1 + n₀/N) for proportional
+  allocation, written for a total). ``allocation.allocate`` then shares n exactly as the
+  draw will (rounded up, capped at N_h, remainder reallocated).
 
 Attributes: the smallest ``n`` whose exact hypergeometric interval (``attributes.py``) at
 the expected rate is no wider than ``2 × precision × N`` (precision = the ± half-width).
@@ -150,7 +155,7 @@ class StratumPlan:
 
 @dataclass(frozen=True)
 class StratifiedSampleSize:
-    """A planned stratified sample: the total and its Neyman allocation."""
+    """A planned stratified sample: the total and its allocation (``allocation_method``)."""
 
     total: int
     allocation: dict[str, int]
@@ -159,6 +164,7 @@ class StratifiedSampleSize:
     z: float
     unrounded_total: float | None = None
     strata: tuple[StratumPlan, ...] = field(default=())
+    allocation_method: Allocation = Allocation.NEYMAN
 
     def to_json(self) -> dict[str, Any]:
         """The plan as ``inspector stats size stratified --json`` prints it."""
@@ -169,6 +175,7 @@ class StratifiedSampleSize:
             "precision_percent": self.precision_percent,
             "confidence": self.confidence,
             "z": self.z,
+            "allocation_method": self.allocation_method.value,
             "allocation": [
                 {
                     "stratum": plan.stratum,
@@ -180,16 +187,71 @@ class StratifiedSampleSize:
         }
 
 
+def stratified_variance(
+    sizes: Sequence[int], deviations: Sequence[float], shares: Sequence[int]
+) -> float:
+    """Σ N_h (N_h − n_h) S_h² / n_h: the variance of the stratified total for these n_h.
+
+    A stratum taken whole adds nothing; a stratum with units but no sample makes it
+    infinite (its total would not be estimated at all).
+    """
+    variance = 0.0
+    for size, sd, n in zip(sizes, deviations, shares, strict=True):
+        if n >= size or sd == 0:
+            continue
+        if n <= 0:
+            return math.inf
+        variance += size * (size - n) * sd**2 / n
+    return variance
+
+
+def _formula_total(
+    sizes: Sequence[int], deviations: Sequence[float], weights: Sequence[float], target: float
+) -> float:
+    """n = Σ(N_h² S_h²/w_h) / ((E/z)² + Σ N_h S_h²) with w_h the normalised weights.
+
+    Infinite when a stratum with spread gets no weight (no n reaches the precision by
+    the formula; the caller searches the allocation instead).
+    """
+    weight_sum = sum(weights)
+    numerator = 0.0
+    for size, sd, weight in zip(sizes, deviations, weights, strict=True):
+        if sd == 0:
+            continue
+        if weight <= 0:
+            return math.inf
+        numerator += size**2 * sd**2 * weight_sum / weight
+    squares = sum(size * sd**2 for size, sd in zip(sizes, deviations, strict=True))
+    return numerator / (target + squares)
+
+
 def stratified_sample_size(
     strata: Sequence[StratumPlan],
     *,
     precision_percent: float,
     confidence: float,
     total_size: int | None = None,
+    allocation: Allocation = Allocation.NEYMAN,
+    allocation_deviations: Sequence[float] | None = None,
+    minimum: int = 2,
 ) -> StratifiedSampleSize:
-    """Neyman total and allocation for a precision on the stratified total.
+    """The total for a precision on the stratified total, and its allocation.
 
-    With ``total_size`` the total is taken as given and only allocated.
+    Args:
+        strata: N_h, the expected mean and the planning SD S_h of each stratum.
+        precision_percent: the ± precision wanted, percent of Σ N_h·mean_h.
+        confidence: two-sided confidence of that precision (z, not t).
+        total_size: take this total as given and only allocate it.
+        allocation: how the draw will share the total (the size is planned for it:
+            proportional needs more units than Neyman for the same precision).
+        allocation_deviations: the S_h the draw's Neyman allocation will weigh (the SD
+            of the frame's amounts); default the planning SDs. When they differ (planning
+            on error amounts), n is planned for the allocation the draw actually makes.
+        minimum: the fewest units a stratum gets (``allocate``'s ``minimum``).
+
+    The formula's n (rounded up) is kept when its allocation meets the precision; when
+    it does not (a stratum capped at its size, or one the allocation gives no weight),
+    n is raised to the smallest total whose allocation does.
 
     Raises:
         SampleSizeError: no strata, bad sizes, or a non-positive estimated total.
@@ -202,29 +264,59 @@ def stratified_sample_size(
         raise SampleSizeError(_("Each stratum needs a positive size and a non-negative SD."))
     sizes = [plan.size for plan in strata]
     deviations = [plan.standard_deviation for plan in strata]
+    weighed = list(deviations if allocation_deviations is None else allocation_deviations)
+    if len(weighed) != len(sizes) or any(sd < 0 for sd in weighed):
+        raise SampleSizeError(_("Each stratum needs a positive size and a non-negative SD."))
+    method = Allocation(allocation)
+    if method is Allocation.NEYMAN and not any(sd > 0 for sd in weighed):
+        method = Allocation.PROPORTIONAL  # no spread to weigh: the draw falls back too
+
+    def share(total: int) -> list[int]:
+        return allocate(
+            total, sizes, method=method,
+            deviations=weighed if method is Allocation.NEYMAN else None, minimum=minimum,
+        )  # fmt: skip
+
     unrounded: float | None = None
     if total_size is None:
         estimated_total = sum(plan.size * plan.mean for plan in strata)
         if estimated_total <= 0:
             raise SampleSizeError(_("The expected total must be positive to plan a precision."))
-        precision = precision_percent / 100.0 * estimated_total
-        spread = sum(size * sd for size, sd in zip(sizes, deviations, strict=True))
-        squares = sum(size * sd**2 for size, sd in zip(sizes, deviations, strict=True))
-        unrounded = spread**2 / ((precision / z) ** 2 + squares)
-        total = min(frame, max(1, math.ceil(unrounded - 1e-9)))
+        target = (precision_percent / 100.0 * estimated_total / z) ** 2
+        weights = [
+            size * (sd if method is Allocation.NEYMAN else 1.0)
+            for size, sd in zip(sizes, weighed, strict=True)
+        ]
+        unrounded = _formula_total(sizes, deviations, weights, target)
+        total = frame if math.isinf(unrounded) else min(frame, max(1, math.ceil(unrounded - 1e-9)))
+
+        def meets(n: int) -> bool:
+            return stratified_variance(sizes, deviations, share(n)) <= target * (1 + 1e-12)
+
+        if math.isinf(unrounded) or not meets(total):
+            # A census always meets it; search the smallest total that does.
+            low, high = (0 if math.isinf(unrounded) else total), frame
+            while high - low > 1:
+                middle = (low + high) // 2
+                if meets(middle):
+                    high = middle
+                else:
+                    low = middle
+            total = high
     else:
         total = total_size
     if not 0 < total <= frame:
         raise SampleSizeError(_("The sample size must be between 1 and the frame size."))
-    shares = allocate(total, sizes, method=Allocation.NEYMAN, deviations=deviations)
+    shares = share(total)
     return StratifiedSampleSize(
         total=total,
         allocation={plan.stratum: n for plan, n in zip(strata, shares, strict=True)},
         precision_percent=precision_percent,
         confidence=confidence,
         z=z,
-        unrounded_total=unrounded,
+        unrounded_total=None if unrounded is None or math.isinf(unrounded) else unrounded,
         strata=tuple(strata),
+        allocation_method=method,
     )
 
 

@@ -172,6 +172,12 @@ class Appraisal:
 
 
 def _check_rows(rows: Sequence[SampleRow]) -> None:
+    """Refuse an empty sample and missing or repeated ids.
+
+    Negative amounts are accepted: a reversal (冲销) claim pays back, and the difference,
+    mean-per-unit and ratio estimators are defined for any sign (RAT-STATS accepts them
+    too); the ratio alone needs Σe > 0, which ``appraise`` checks per stratum.
+    """
     if not rows:
         raise AppraisalError(_("The sample has no rows."))
     seen: set[str] = set()
@@ -181,10 +187,6 @@ def _check_rows(rows: Sequence[SampleRow]) -> None:
         if row.id in seen:
             raise AppraisalError(_("Sample id {id} appears more than once.").format(id=row.id))
         seen.add(row.id)
-        if row.examined_fen < 0 or row.audited_fen < 0:
-            raise AppraisalError(
-                _("Sample row {id}: amounts must not be negative.").format(id=row.id)
-            )
 
 
 def _check_stratum_size(label: str, sample_size: int, frame_size: int) -> None:
@@ -269,11 +271,19 @@ def _stratified_parts(rows: Sequence[SampleRow], strata: Sequence[StratumFrame])
 
 
 def _check_frame_totals(parts: Sequence[_Part]) -> bool:
-    """Whether ratio and mean-per-unit can be computed; refuses impossible totals."""
+    """Whether ratio and mean-per-unit can be computed; refuses impossible totals.
+
+    A frame's total paid below its sample's is impossible when no amount is negative, so
+    it is refused then (a total typed in the wrong unit, or for another frame). A sample
+    holding a negative amount shows the frame may hold more of them, and then the frame
+    total can legitimately be the smaller: no check.
+    """
     if any(part.examined_fen is None for part in parts):
         return False
     for part in parts:
         assert part.examined_fen is not None
+        if any(e < 0 for e in part.examined):
+            continue
         if part.examined_fen < sum(part.examined):
             raise AppraisalError(
                 _("{where}: the frame's total paid is less than the sample's.").format(
@@ -345,8 +355,9 @@ def appraise(
         rule: which lower limit recovery uses (shown beside the others, never alone).
 
     Raises:
-        AppraisalError: empty sample, duplicate ids, negative amounts, fewer than two
-            units in a stratum, a sample larger than its frame, strata that do not match.
+        AppraisalError: empty sample, duplicate ids, fewer than two units in a stratum,
+            a sample larger than its frame, strata that do not match, a frame total paid
+            below the sample's (when no sampled amount is negative).
     """
     try:
         check_confidence(confidence)
@@ -363,10 +374,22 @@ def appraise(
     functions: dict[str, EstimatorFunction] = {DIFFERENCE: _difference}
     notes: list[str] = []
     if _check_frame_totals(parts):
-        if all(sum(part.examined) > 0 for part in parts):
+        unpaid = [part for part in parts if sum(part.examined) <= 0]
+        if not unpaid:
             functions[RATIO] = _ratio
         else:
-            notes.append(_("The ratio estimator is left out: a stratum's sample paid nothing."))
+            # R̂ = Σd/Σe has no meaning when the sample paid nothing, or less than nothing
+            # (reversals outweighing payments): refuse it with the reason, keep the others.
+            part = unpaid[0]
+            notes.append(
+                _(
+                    "The ratio estimator is left out: the sample of {where} paid {amount} yuan "
+                    "in total (examined amounts summing to zero or less), so no ratio exists."
+                ).format(
+                    where=part.label or _("the frame"),
+                    amount=f"{Decimal(sum(part.examined)) / 100:.2f}",
+                )
+            )
         functions[MEAN_PER_UNIT] = _mean_per_unit
     results = {
         name: _result(

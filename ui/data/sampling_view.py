@@ -438,6 +438,9 @@ class SamplingView(QWidget):
             self.last_redraw = result
             self._show_redraw(result)
             self._update_buttons()
+            if result.units_recreated and result.draw_id == self._units_for:
+                self._units_for = None  # the units were re-created: read them again
+                self._draw_selected()
 
         def failed(error: BaseException) -> None:
             self._update_buttons()
@@ -453,6 +456,8 @@ class SamplingView(QWidget):
                 "Reproduced exactly: the same {count} claims in the same order, from the same "
                 "frame (SHA-256 {sha}…)."
             ).format(count=formatting.count(result.redrawn_units), sha=result.frame_sha256[:16])
+            if result.units_recreated:
+                text += "\n" + result.recreation_note
         else:
             self.status.setObjectName("errorText")
             text = "\n".join(result.lines())
@@ -588,7 +593,12 @@ def _method_detail(summary: DrawSummary) -> list[tuple[str, str]]:
             (_("Certainty"), certain),
         ]  # fmt: skip
     if summary.method is SamplingMethod.RISK_BASED:
-        text = _("{taken} of {total} taken, largest amount at stake first").format(
+        words = (
+            _("{taken} of {total} drawn at random")
+            if design.get("flagged_selection") == "random"
+            else _("{taken} of {total} taken, largest amount at stake first")
+        )
+        text = words.format(
             taken=_count(int(design.get("flagged_taken", 0))),
             total=_count(int(design.get("flagged_total", 0))),
         )

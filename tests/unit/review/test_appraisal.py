@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from inspector_app.casework.access import NotAllowedError
 from inspector_app.cli.main import EXIT_OK, main
@@ -22,15 +22,32 @@ from inspector_app.review.appraisal import (
     record_appraisal,
     recording_standing,
 )
-from inspector_app.sampling import FrameDefinition, draw_sample, draw_units, export_sample_csv
+from inspector_app.sampling import (
+    DesignOptions,
+    DesignParameters,
+    FrameDefinition,
+    build_frame,
+    draw_sample,
+    draw_units,
+    export_sample_csv,
+    run_method,
+)
+from inspector_app.sampling.design import CapRule
 from inspector_app.sampling.export import yuan
 from inspector_app.statistics.recovery import RecoveryRule
 from inspector_app.statistics.sample_csv import parse_amount_fen
 from local_db.enums import CaseStatus, LineDecision, SamplingMethod, TeamRole
-from local_db.models import AppraisalRecord, AuditLogEntry, CaseFile, LocalUser, OutboxEntry
+from local_db.models import (
+    AppraisalRecord,
+    AuditLogEntry,
+    CaseFile,
+    Claim,
+    LocalUser,
+    OutboxEntry,
+)
 from tests.unit.review.conftest import Sampled
 from tests.unit.review.test_worksheet import _join_team
-from tests.unit.sampling.world import act_as_inspector
+from tests.unit.sampling.world import act_as_inspector, screen
 
 
 def review_all(profile: OpenProfile, draw_id: str, *, every: int = 3) -> list[str]:
@@ -223,3 +240,72 @@ def test_only_the_team_records_and_not_in_a_closed_case(
         record_appraisal(profile, sampled.draw_id)
     with profile.read_session() as session:
         assert session.scalars(select(AppraisalRecord)).first() is None
+
+
+def test_a_capped_risk_based_draw_extrapolates_to_its_whole_frame(
+    profile: OpenProfile, sampled: Sampled, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Review finding: with a cap the flagged claims not taken were in no stratum, so the
+    appraisal's frame was smaller than the draw's. Now the flagged stratum is sampled at
+    random and keeps every flagged claim: the appraisal's N is the draw's N."""
+    run_id = screen(profile, sampled.world.batch_id, every=7)
+    frame = FrameDefinition(batch_id=sampled.world.batch_id, screening_run_id=run_id)
+    summary = draw_sample(profile, case_id=sampled.world.case_id, frame=frame,
+                          method=SamplingMethod.RISK_BASED, size=6,
+                          options=DesignOptions(flagged_cap=4), seed=5)  # fmt: skip
+    review_all(profile, summary.draw_id)
+    result = appraise_draw(profile, summary.draw_id)
+    assert result.appraisal.frame_size == summary.frame_size == 600
+    assert isinstance(result.frame, tuple)
+    flagged = next(s for s in result.frame if s.stratum == "flagged")
+    assert flagged.size == len(range(0, 600, 7)) and summary.design["flagged_taken"] == 4
+    assert result.frame_examined_fen == summary.frame_fund_fen
+    exported = export_sample_csv(profile, summary.draw_id, tmp_path)
+    assert exported.covers_frame and exported.strata_path is not None
+    cli = _cli(capsys, "--input", str(exported.sample_path), "--strata",
+               str(exported.strata_path))  # fmt: skip
+    assert cli == result.appraisal.to_json()
+
+
+def test_a_draw_with_the_earlier_ranked_cap_is_refused_with_the_reason(
+    profile: OpenProfile, sampled: Sampled
+) -> None:
+    run_id = screen(profile, sampled.world.batch_id, every=7)
+    frame = FrameDefinition(batch_id=sampled.world.batch_id, screening_run_id=run_id)
+    options = DesignOptions(flagged_cap=4, cap_rule=CapRule.LARGEST_STAKE)
+    summary = draw_sample(profile, case_id=sampled.world.case_id, frame=frame,
+                          method=SamplingMethod.RISK_BASED, size=6, options=options,
+                          seed=5)  # fmt: skip
+    with pytest.raises(AppraisalNotReadyError, match=r"cover \d+ of the 600 claims"):
+        appraise_draw(profile, summary.draw_id)
+
+
+def test_a_sample_holding_a_reversal_claim_is_appraised(
+    profile: OpenProfile, sampled: Sampled, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Review finding: a 冲销 claim (fund share −25.00 yuan) in an SRS sample blocked the
+    appraisal. Kept in the frame on purpose (``exclude_nonpositive=False``), it is
+    reviewed and extrapolated like any claim, here and by the CLI on the export."""
+    world = sampled.world
+    frame = FrameDefinition(batch_id=world.batch_id, exclude_nonpositive=False)
+    with profile.read_session() as session:
+        arrays = build_frame(session, frame)
+    # Simple random selection depends on the frame's order only, not its amounts.
+    chosen = run_method(arrays, DesignParameters(SamplingMethod.SIMPLE_RANDOM, 8), 99)
+    reversal = arrays.settlement_nos[int(chosen.positions[2])]
+    with profile.session() as session:
+        session.execute(update(Claim).where(Claim.batch_id == world.batch_id,
+                                            Claim.settlement_no == reversal)
+                        .values(fund_fen=-2_500))  # fmt: skip
+    summary = draw_sample(profile, case_id=world.case_id, frame=frame,
+                          method=SamplingMethod.SIMPLE_RANDOM, size=8, seed=99)  # fmt: skip
+    assert reversal in {u.settlement_no for u in draw_units(profile, summary.draw_id)}
+    review_all(profile, summary.draw_id)
+    result = appraise_draw(profile, summary.draw_id)
+    row = next(r for r in result.rows if r.id == reversal)
+    assert row.examined_fen == -2_500 and row.audited_fen == -2_500
+    exported = export_sample_csv(profile, summary.draw_id, tmp_path)
+    cli = _cli(capsys, "--input", str(exported.sample_path), "--frame-size",
+               str(exported.frame_size), "--frame-examined",
+               yuan(exported.frame_examined_fen))  # fmt: skip
+    assert cli == result.appraisal.to_json()

@@ -94,6 +94,34 @@ def test_risk_based_uses_the_newest_screening_run(
         profile.close()
     assert summary.frame.screening_run_id == run_id and summary.frame.visit_types == ("inpatient",)
     assert summary.sample_size == 15
+    assert summary.design["flagged_selection"] == "random"
+    flagged = next(s for s in summary.strata if s.label == "flagged")
+    assert (flagged.frame_size, flagged.sample_size) == (summary.design["flagged_total"], 5)
+    assert summary.frame.exclude_nonpositive and summary.frame.flag_facts is not None
+
+
+def test_draw_can_keep_claims_the_fund_paid_nothing_or_less(
+    demo_dir: tuple[Path, World, str], monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    folder, world, _run_id = demo_dir
+    profile = unlock_profile(path=folder, password=TEST_PASSWORD)
+    try:
+        with profile.session() as session:
+            session.execute(update(Claim).where(Claim.batch_id == world.batch_id,
+                                                Claim.visit_type == "outpatient")
+                            .values(fund_fen=-Claim.fund_fen))  # fmt: skip
+    finally:
+        profile.close()
+    sizes = []
+    for extra in ((), ("--include-nonpositive",)):
+        code = _run(monkeypatch, "sample", "draw", "--profile", str(folder), "--case",
+                    world.case_id, "--method", "simple_random", "--size", "5", "--seed", "7",
+                    *extra)  # fmt: skip
+        out = capsys.readouterr().out
+        assert code == EXIT_OK
+        sizes.append(int(out.split("Frame: ", 1)[1].split(" ", 1)[0]))
+    assert 0 < sizes[0] < sizes[1] == 600
 
 
 def test_errors_are_one_line_and_non_zero(

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, insert, select, update
 
 from inspector_app.casework.access import NotAllowedError
 from inspector_app.demo import load_demo_settlement
@@ -26,6 +26,7 @@ from inspector_app.sampling import (
     redraw,
 )
 from inspector_app.sampling.design import DesignError
+from inspector_app.sampling.frame import FrameError
 from inspector_app.statistics.allocation import Allocation
 from local_db.enums import CaseStatus, SamplingMethod, TeamRole
 from local_db.models import (
@@ -36,10 +37,11 @@ from local_db.models import (
     OutboxEntry,
     SampleDraw,
     SampleUnit,
+    ScreeningFlag,
     TeamMembership,
 )
 from tests.conftest import TEST_PASSWORD
-from tests.unit.sampling.world import World, act_as_inspector, demo_world, screen
+from tests.unit.sampling.world import WHEN, World, act_as_inspector, demo_world, screen
 
 SEED = 271828182845904523536028747135266249775
 
@@ -198,12 +200,185 @@ def test_a_changed_record_is_caught(profile: OpenProfile, world: World) -> None:
     assert not reseeded.matched and reseeded.first_difference is not None
 
 
-def test_missing_units_are_not_a_match(profile: OpenProfile, world: World) -> None:
-    draw_id = _draw(profile, world)
+def _forget_units(profile: OpenProfile, *draw_ids: str) -> None:
+    """Make the profile hold only the records of these draws (as one that synced them)."""
     with profile.session() as session:
-        session.execute(delete(SampleUnit).where(SampleUnit.draw_id == draw_id))
+        session.execute(delete(SampleUnit).where(SampleUnit.draw_id.in_(draw_ids)))
+
+
+def test_missing_units_are_re_created_once_frame_and_design_match(
+    profile: OpenProfile, world: World
+) -> None:
+    draw_id = _draw(profile, world)
+    before = draw_units(profile, draw_id)
+    _forget_units(profile, draw_id)
     result = redraw(profile, draw_id)
-    assert not result.matched and result.problem and "does not hold" in result.problem
+    assert result.matched and result.units_recreated and result.problem is None
+    assert any("re-created" in line for line in result.lines())
+    after = draw_units(profile, draw_id)
+    assert [(u.settlement_no, u.stratum, u.position) for u in after] == [
+        (u.settlement_no, u.stratum, u.position) for u in before
+    ]
+    assert not redraw(profile, draw_id).units_recreated  # now they are here
+
+
+def test_missing_units_of_a_changed_frame_are_not_re_created(
+    profile: OpenProfile, world: World
+) -> None:
+    draw_id = _draw(profile, world)
+    _forget_units(profile, draw_id)
+    with profile.session() as session:
+        session.execute(update(Claim).where(Claim.batch_id == world.batch_id)
+                        .values(fund_fen=Claim.fund_fen + 1))  # fmt: skip
+    result = redraw(profile, draw_id)
+    assert not result.matched and not result.units_recreated
+    assert result.problem and "does not hold" in result.problem
+    assert any("frame has changed" in line for line in result.lines())
+    assert draw_units(profile, draw_id) == []
+
+
+def test_flag_designs_redraw_from_the_record_without_the_run_s_local_flags(
+    profile: OpenProfile, world: World
+) -> None:
+    """Screening flags are bulk rows of the machine that ran the rules; the draw records
+    the flags it used, so a profile holding only the run's record (and the draw's record,
+    not its units) redraws and re-creates the units."""
+    run_id = screen(profile, world.batch_id, every=9)
+    frame = FrameDefinition(batch_id=world.batch_id, screening_run_id=run_id)
+    draws = [
+        draw_sample(profile, case_id=world.case_id, frame=frame, method=method, size=size,
+                    options=options, seed=SEED).draw_id
+        for method, size, options in (
+            (SamplingMethod.RISK_BASED, 12, DesignOptions(flagged_cap=10)),
+            (SamplingMethod.RISK_BASED, 12, DesignOptions()),
+            (SamplingMethod.STRATIFIED, 20, DesignOptions(stratify_by=Stratifier.FLAGS,
+                                                          allocation=Allocation.NEYMAN)),
+        )
+    ]  # fmt: skip
+    units = {draw_id: draw_units(profile, draw_id) for draw_id in draws}
+    with profile.session() as session:
+        session.execute(delete(ScreeningFlag).where(ScreeningFlag.run_id == run_id))
+    _forget_units(profile, *draws)
+    for draw_id in draws:
+        result = redraw(profile, draw_id)
+        assert result.matched and result.units_recreated, result.lines()
+        assert result.attributes_matched
+        assert draw_units(profile, draw_id) == units[draw_id]
+
+
+def test_exclusions_redraw_from_the_record_without_the_earlier_draw_s_units(
+    profile: OpenProfile, world: World
+) -> None:
+    """The claims left out as already drawn are recorded by settlement number: the frame
+    no longer depends on the earlier draw's units being in the profile."""
+    first = _draw(profile, world, method=SamplingMethod.SIMPLE_RANDOM, options=DesignOptions())
+    taken = {u.settlement_no for u in draw_units(profile, first)}
+    frame = FrameDefinition(batch_id=world.batch_id, exclude_case_draws=True)
+    second = draw_sample(profile, case_id=world.case_id, frame=frame,
+                         method=SamplingMethod.SIMPLE_RANDOM, size=20, seed=SEED)  # fmt: skip
+    assert set(second.frame.excluded_settlement_nos or ()) == taken
+    stored = json.loads(_record(profile, second.draw_id).frame_definition)
+    assert sorted(stored["excluded_settlement_nos"]) == sorted(taken)
+    _forget_units(profile, first, second.draw_id)
+    result = redraw(profile, second.draw_id)
+    assert result.matched and result.units_recreated and result.frame_size == 575, result.lines()
+
+
+def test_a_draw_re_creates_the_units_of_the_draws_it_leaves_out(
+    profile: OpenProfile, world: World
+) -> None:
+    first = _draw(profile, world, method=SamplingMethod.SIMPLE_RANDOM, options=DesignOptions())
+    taken = {u.settlement_no for u in draw_units(profile, first)}
+    _forget_units(profile, first)
+    frame = FrameDefinition(batch_id=world.batch_id, exclude_case_draws=True)
+    second = draw_sample(profile, case_id=world.case_id, frame=frame,
+                         method=SamplingMethod.SIMPLE_RANDOM, size=20, seed=SEED)  # fmt: skip
+    assert second.frame_size == 575 and set(second.frame.excluded_settlement_nos or ()) == taken
+    assert {u.settlement_no for u in draw_units(profile, first)} == taken
+    # An earlier draw whose frame changed cannot be re-created: the new draw is refused.
+    _forget_units(profile, first, second.draw_id)
+    with profile.session() as session:
+        session.execute(update(Claim).where(Claim.batch_id == world.batch_id)
+                        .values(fund_fen=Claim.fund_fen + 1))  # fmt: skip
+    with pytest.raises(FrameError, match="cannot re-create"):
+        draw_sample(profile, case_id=world.case_id, frame=frame,
+                    method=SamplingMethod.SIMPLE_RANDOM, size=5, seed=SEED)  # fmt: skip
+
+
+def test_a_run_whose_flags_are_not_here_cannot_be_drawn_on(
+    profile: OpenProfile, world: World
+) -> None:
+    run_id = screen(profile, world.batch_id, every=9)
+    with profile.session() as session:
+        session.execute(delete(ScreeningFlag).where(ScreeningFlag.run_id == run_id))
+    frame = FrameDefinition(batch_id=world.batch_id, screening_run_id=run_id)
+    with pytest.raises(FrameError, match="does not hold the flags"):
+        draw_sample(profile, case_id=world.case_id, frame=frame,
+                    method=SamplingMethod.RISK_BASED, size=10, seed=SEED)  # fmt: skip
+
+
+def _record(profile: OpenProfile, draw_id: str) -> SampleDraw:
+    with profile.read_session() as session:
+        record = session.get_one(SampleDraw, draw_id)
+        session.expunge(record)
+        return record
+
+
+def test_records_written_before_the_fix_still_redraw(profile: OpenProfile, world: World) -> None:
+    """Draw records (and units) made by the code before the record held its exclusions and
+    flags, the sign filter and the random cap (``data/legacy_draws.json``, dumped from that
+    code on this demo world): version-1 frames read the local tables as they did, and a
+    redraw on the machine that made them still matches, unit by unit."""
+    legacy = json.loads((Path(__file__).parent / "data" / "legacy_draws.json").read_text())
+    run_id = screen(profile, world.batch_id, every=9)
+
+    def local(text: str) -> str:
+        return text.replace(legacy["batch_id"], world.batch_id).replace(legacy["run_id"], run_id)
+
+    with profile.session() as session:
+        numbers = select(Claim.settlement_no, Claim.id).where(Claim.batch_id == world.batch_id)
+        claim_ids = dict(session.execute(numbers).all())
+        for item in legacy["draws"]:
+            session.add(SampleDraw(
+                id=item["id"], case_id=world.case_id, batch_id=world.batch_id,
+                label=item["name"], method=SamplingMethod(item["method"]),
+                frame_definition=local(item["frame_definition"]), frame_size=item["frame_size"],
+                frame_total_fen=item["frame_total_fen"], frame_sha256=item["frame_sha256"],
+                design=local(item["design"]), generator=item["generator"], seed=item["seed"],
+                software_version=item["software_version"], sample_size=item["sample_size"],
+                drawn_at=WHEN,
+            ))  # fmt: skip
+            session.flush()
+            session.execute(insert(SampleUnit), [
+                {"draw_id": item["id"], "position": k + 1, "claim_id": claim_ids[number],
+                 "settlement_no": number, "stratum": stratum, "probability": probability,
+                 "hits": hits, "origin": origin}
+                for k, (number, stratum, probability, hits, origin) in enumerate(item["units"])
+            ])  # fmt: skip
+    for item in legacy["draws"]:
+        result = redraw(profile, item["id"])
+        assert result.matched, (item["name"], result.lines())
+        assert not result.units_recreated
+
+
+def test_the_sign_filter_is_recorded_and_redraws_exactly(
+    profile: OpenProfile, world: World
+) -> None:
+    with profile.session() as session:
+        number = session.scalars(select(Claim.settlement_no).where(
+            Claim.batch_id == world.batch_id).order_by(Claim.settlement_no)).first()  # fmt: skip
+        session.execute(update(Claim).where(Claim.batch_id == world.batch_id,
+                                            Claim.settlement_no == number)
+                        .values(fund_fen=-2_500))  # fmt: skip
+    default = _draw(profile, world, method=SamplingMethod.SIMPLE_RANDOM, options=DesignOptions())
+    everything = FrameDefinition(batch_id=world.batch_id, exclude_nonpositive=False)
+    kept = _draw(profile, world, method=SamplingMethod.SIMPLE_RANDOM, options=DesignOptions(),
+                 frame=everything)  # fmt: skip
+    records = {draw_id: _record(profile, draw_id) for draw_id in (default, kept)}
+    assert records[default].frame_size == 599 and records[kept].frame_size == 600
+    assert '"exclude_nonpositive":true' in records[default].frame_definition
+    assert '"exclude_nonpositive":false' in records[kept].frame_definition
+    assert redraw(profile, default).matched and redraw(profile, kept).matched
 
 
 def test_the_same_seed_draws_the_same_claims_in_a_fresh_profile(

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 
 from inspector_app.profiles import OpenProfile
 from inspector_app.sampling.frame import (
@@ -14,8 +15,10 @@ from inspector_app.sampling.frame import (
     FrameError,
     build_frame,
     frame_sha256,
+    with_flag_facts,
 )
-from local_db.models import Claim
+from inspector_app.sampling.strata import flags_sha256
+from local_db.models import Claim, ScreeningFlag
 from tests.unit.sampling.world import World, screen
 
 
@@ -82,10 +85,89 @@ def test_definition_is_canonical_json_that_round_trips() -> None:
     )  # fmt: skip
     text = definition.to_json()
     assert '"departments":["儿科","骨科"]' in text and " " not in text
+    assert '"exclude_nonpositive":true' in text and '"version":2' in text
     assert FrameDefinition.from_json(text) == definition
     assert FrameDefinition.from_json(text).to_json() == text
+    resolved = replace(
+        definition, screening_run_id="r", excluded_settlement_nos=("S9", "S1", "S9"),
+        flag_facts=(("S5", 2, 700), ("S2", 1, 0)),
+    )  # fmt: skip
+    text = resolved.to_json()
+    assert '"excluded_settlement_nos":["S1","S9"]' in text
+    assert '"flags":[["S2",1,0],["S5",2,700]]' in text
+    assert FrameDefinition.from_json(text) == resolved and resolved.resolved
+    assert definition.resolved  # nothing to resolve without a run or exclusions
+    assert not FrameDefinition(batch_id="b", screening_run_id="r").resolved
     with pytest.raises(FrameError):
         FrameDefinition.from_json('{"version": 99}')
+
+
+def test_a_version_1_definition_reads_as_it_was_drawn() -> None:
+    """Stored before the sign filter and the recorded lists: no filter, local tables."""
+    text = (
+        '{"amount_basis":"fund","batch_id":"b","departments":[],"exclude_case_draws":true,'
+        '"exclude_draw_ids":["d1"],"max_amount_fen":null,"min_amount_fen":null,'
+        '"order":"settlement_no","screening_run_id":"r","settled_from":null,'
+        '"settled_to":null,"unit":"claim","version":1,"visit_types":[]}'
+    )
+    old = FrameDefinition.from_json(text)
+    assert (old.version, old.exclude_nonpositive) == (1, False)
+    assert old.excluded_settlement_nos is None and old.flag_facts is None and not old.resolved
+    assert old.to_json() == text
+
+
+def test_claims_the_fund_paid_nothing_or_less_are_left_out_by_default(
+    profile: OpenProfile, world: World
+) -> None:
+    """A reversal (冲销, fund share −25.00) and a claim the fund paid nothing for are out of
+    the default frame and in it when the definition says so; the hash follows."""
+    numbers = sorted(c.settlement_no for c in _claims(profile, world.batch_id))
+    with profile.session() as session:
+        for number, fund in ((numbers[3], -2_500), (numbers[10], 0)):
+            session.execute(update(Claim).where(Claim.batch_id == world.batch_id,
+                                                Claim.settlement_no == number)
+                            .values(fund_fen=fund))  # fmt: skip
+    with profile.read_session() as session:
+        default = build_frame(session, FrameDefinition(batch_id=world.batch_id))
+        everything = build_frame(
+            session, FrameDefinition(batch_id=world.batch_id, exclude_nonpositive=False)
+        )
+        by_total = build_frame(
+            session, FrameDefinition(batch_id=world.batch_id, amount_basis=AmountBasis.TOTAL)
+        )
+    assert default.size == 598 and everything.size == 600 and by_total.size == 598
+    assert numbers[3] not in default.settlement_nos and numbers[3] in everything.settlement_nos
+    assert everything.fund.tolist()[3] == -2_500 and default.sha256() != everything.sha256()
+    assert (default.fund > 0).all()
+
+
+def test_a_resolved_definition_rebuilds_from_its_lists_not_the_local_tables(
+    profile: OpenProfile, world: World
+) -> None:
+    """Exclusions and flags come from the recorded lists: with the run's local flags gone
+    the frame is the same, flags and all."""
+    run_id = screen(profile, world.batch_id, every=7)
+    with profile.read_session() as session:
+        local = build_frame(
+            session, FrameDefinition(batch_id=world.batch_id, screening_run_id=run_id)
+        )
+    recorded = with_flag_facts(local).definition
+    assert recorded is not None and recorded.flag_facts is not None
+    assert len(recorded.flag_facts) == int((local.flags > 0).sum())
+    excluded = replace(recorded, excluded_settlement_nos=tuple(local.settlement_nos[:5]))
+    with profile.session() as session:
+        session.execute(delete(ScreeningFlag).where(ScreeningFlag.run_id == run_id))
+    with profile.read_session() as session:
+        rebuilt = build_frame(session, recorded)
+        smaller = build_frame(session, excluded)
+        unresolved = build_frame(
+            session, FrameDefinition(batch_id=world.batch_id, screening_run_id=run_id)
+        )
+    assert rebuilt.sha256() == local.sha256()
+    assert rebuilt.flags.tolist() == local.flags.tolist()
+    assert rebuilt.stakes.tolist() == local.stakes.tolist()
+    assert flags_sha256(rebuilt) == flags_sha256(local) != flags_sha256(unresolved)
+    assert smaller.settlement_nos == local.settlement_nos[5:]
 
 
 @pytest.mark.parametrize(

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 
 import numpy as np
 import pytest
 
 from inspector_app.sampling.design import (
+    CapRule,
     DesignError,
     DesignOptions,
     DesignParameters,
@@ -186,23 +188,88 @@ def test_department_and_rule_hit_strata() -> None:
         stratify(frame_without_run, DesignOptions(stratify_by=Stratifier.FLAGS))
 
 
-def test_risk_based_takes_flagged_by_stake_then_a_random_remainder() -> None:
+def test_risk_based_with_a_cap_samples_the_flagged_stratum_at_random() -> None:
+    """With a cap the flagged claims are a simple random sample of the flagged stratum
+    (keys rule), whose N_h is every flagged claim: the strata add up to the frame."""
     flags = [1 if i % 4 == 0 else 0 for i in range(40)]
     stakes = [(i * 37) % 101 if f else 0 for i, f in enumerate(flags)]
     frame = _frame([1000] * 40, flags=flags, stakes=stakes)
     parameters = DesignParameters(SamplingMethod.RISK_BASED, 6, DesignOptions(flagged_cap=4))
     selection = run_method(frame, parameters, 77)
-    flagged = [i for i in range(40) if flags[i]]
-    ranked = sorted(flagged, key=lambda i: (-stakes[i], i))[:4]
-    assert selection.positions[:4].tolist() == ranked
-    assert selection.origins == ["flagged"] * 4 + ["random"] * 6
     generator = PCG64(77)
     keys = [generator.next() for _ in range(40)]
+    flagged = [i for i in range(40) if flags[i]]
+    assert selection.positions[:4].tolist() == sorted(flagged, key=lambda i: (keys[i], i))[:4]
+    assert selection.origins == ["flagged"] * 4 + ["random"] * 6
     unflagged = [i for i in range(40) if not flags[i]]
     assert selection.positions[4:].tolist() == sorted(unflagged, key=lambda i: keys[i])[:6]
-    assert selection.probabilities[4:] == [6 / 30] * 6
+    assert selection.probabilities == [4 / 10] * 4 + [6 / 30] * 6
     design = selection.design
     assert (design["flagged_total"], design["flagged_taken"]) == (10, 4)
+    assert (design["flagged_selection"], design["flagged_order"]) == ("random", "keys")
+    assert design["stream_words"] == 40
+    assert [(s["label"], s["frame_size"], s["sample_size"]) for s in design["strata"]] == [
+        ("flagged", 10, 4), ("unflagged", 30, 6),
+    ]  # fmt: skip
+    assert design["parameters"]["options"]["cap_rule"] == "random"
+
+
+def test_risk_based_cap_example_of_the_review_covers_the_whole_frame() -> None:
+    """N = 1000 with 100 flagged, cap 10, size 30: strata 100/10 and 900/30 (Σ N_h = N);
+    the earlier rule gave 10/10 and 900/30, leaving 90 flagged claims in no stratum."""
+    flags = [1 if i % 10 == 3 else 0 for i in range(1000)]
+    stakes = [i if f else 0 for i, f in enumerate(flags)]
+    frame = _frame([500 + i for i in range(1000)], flags=flags, stakes=stakes)
+    options = DesignOptions(flagged_cap=10)
+    design = run_method(frame, DesignParameters(SamplingMethod.RISK_BASED, 30, options), 5).design
+    strata = [(s["label"], s["frame_size"], s["sample_size"]) for s in design["strata"]]
+    assert strata == [("flagged", 100, 10), ("unflagged", 900, 30)]
+    assert sum(s["frame_size"] for s in design["strata"]) == design["frame_size"] == 1000
+    assert sum(s["fund_fen"] for s in design["strata"]) == design["frame_fund_fen"]
+    old = replace(options, cap_rule=CapRule.LARGEST_STAKE)
+    legacy = run_method(frame, DesignParameters(SamplingMethod.RISK_BASED, 30, old), 5).design
+    assert [s["frame_size"] for s in legacy["strata"]] == [10, 900]
+
+
+def test_risk_based_without_a_cap_is_a_census_of_the_flagged_ranked_by_stake() -> None:
+    flags = [1 if i % 4 == 0 else 0 for i in range(40)]
+    stakes = [(i * 37) % 101 if f else 0 for i, f in enumerate(flags)]
+    frame = _frame([1000] * 40, flags=flags, stakes=stakes)
+    for cap in (None, 10, 25):
+        options = DesignOptions(flagged_cap=cap)
+        selection = run_method(frame, DesignParameters(SamplingMethod.RISK_BASED, 6, options), 77)
+        flagged = [i for i in range(40) if flags[i]]
+        assert selection.positions[:10].tolist() == sorted(flagged, key=lambda i: (-stakes[i], i))
+        assert selection.probabilities[:10] == [1.0] * 10
+        assert selection.design["flagged_selection"] == "all"
+
+
+def test_risk_based_refuses_a_cap_that_leaves_no_variance() -> None:
+    frame = _frame([1000] * 40, flags=[1 if i % 4 == 0 else 0 for i in range(40)])
+    for cap in (0, 1):
+        options = DesignOptions(flagged_cap=cap)
+        with pytest.raises(DesignError, match="at least 2"):
+            run_method(frame, DesignParameters(SamplingMethod.RISK_BASED, 6, options), 1)
+
+
+def test_records_before_the_random_cap_still_take_the_largest_at_stake() -> None:
+    """Parameters without ``cap_rule`` (every record written before it existed) redraw with
+    the earlier rule, and ``to_dict`` writes them back without the key, byte for byte."""
+    flags = [1 if i % 4 == 0 else 0 for i in range(40)]
+    stakes = [(i * 37) % 101 if f else 0 for i, f in enumerate(flags)]
+    frame = _frame([1000] * 40, flags=flags, stakes=stakes)
+    stored = {"method": "risk_based", "size": 6, "options": {
+        "allocation": "proportional", "boundaries_fen": [], "certainty_fen": None,
+        "flagged_cap": 4, "minimum": 2, "stratify_by": None, "tier_classes": 100,
+        "tier_rule": "cum_sqrt_f", "tiers": 4}}  # fmt: skip
+    parameters = DesignParameters.from_dict(stored)
+    assert parameters.options.cap_rule is CapRule.LARGEST_STAKE
+    assert parameters.to_dict() == stored
+    selection = run_method(frame, parameters, 77)
+    flagged = [i for i in range(40) if flags[i]]
+    assert selection.positions[:4].tolist() == sorted(flagged, key=lambda i: (-stakes[i], i))[:4]
+    design = selection.design
+    assert design["ranking"] == "stake_desc_then_frame_order"
     assert [(s["label"], s["frame_size"], s["sample_size"]) for s in design["strata"]] == [
         ("flagged", 4, 4), ("unflagged", 30, 6),
     ]  # fmt: skip

@@ -16,6 +16,7 @@ from inspector_app.sampling import (
 )
 from inspector_app.sampling.ui_support import (
     FramePreview,
+    StratumPreview,
     batch_draws,
     design_problems,
     method_label,
@@ -242,3 +243,88 @@ def test_every_code_has_words() -> None:
     assert origin_label("certainty") == "Certainty" and origin_label("odd") == "odd"
     assert stratum_label("unflagged") == "Not flagged" and stratum_label("A2") == "A2"
     assert review_label(None) == "Not started" and review_label(ReviewStatus.DONE) == "Done"
+
+
+def _two_tier_preview() -> FramePreview:
+    """The review's example as a preview: two tiers of 1,000 claims, SD 10 and 1,000 yuan."""
+    low = StratumPreview("A1", 1_000, 5_000_000, 5_000.0, 1_000.0)
+    high = StratumPreview("A2", 1_000, 50_000_000, 50_000.0, 100_000.0)
+    whole = StratumPreview("", 2_000, 55_000_000, 27_500.0, 70_000.0)
+    return FramePreview(
+        definition=FrameDefinition(batch_id="b"), size=2_000, total_fen=55_000_000,
+        fund_fen=55_000_000, sha256="", whole=whole, strata=(low, high), flagged=None,
+        nonpositive=0,
+    )  # fmt: skip
+
+
+def _achieved(preview: FramePreview, allocation: tuple[tuple[str, int], ...]) -> float:
+    """z₉₀·SE of the stratified total for the planned n_h, over the frame's total."""
+    shares = dict(allocation)
+    variance = sum(
+        s.size * (s.size - shares[s.label]) * s.sd_fen**2 / shares[s.label] for s in preview.strata
+    )
+    return 1.6448536269514722 * variance**0.5 / preview.total_fen
+
+
+@pytest.mark.parametrize("allocation", [Allocation.PROPORTIONAL, Allocation.NEYMAN])
+def test_the_planner_sizes_for_the_allocation_the_draw_makes(allocation: Allocation) -> None:
+    """Review finding: the planner took the Neyman n (482) and shared it proportionally
+    (241/241), reaching ±16.78 % for ±10 % asked. The size is now planned for the chosen
+    allocation, and the allocation shown is the one it was planned on."""
+    preview = _two_tier_preview()
+    options = DesignOptions(stratify_by=Stratifier.AMOUNT, allocation=allocation)
+    plan = plan_variables(
+        preview, method=STRATIFIED, confidence=0.90, precision_percent=10, options=options
+    )
+    assert sum(n for _label, n in plan.allocation) >= plan.size
+    assert _achieved(preview, plan.allocation) <= 0.10
+    if allocation is Allocation.PROPORTIONAL:
+        assert plan.size > 482 and plan.allocation[0][1] == plan.allocation[1][1]
+    else:
+        assert plan.size == 482 and plan.allocation == (("A1", 5), ("A2", 478))
+
+
+def test_the_planner_on_an_error_rate_allocates_as_the_draw_does(
+    profile: OpenProfile, world: World
+) -> None:
+    """Planning on the improper amounts at a rate, Neyman still weighs the amounts' SD in
+    the draw; the plan's allocation is exactly the draw's for that size."""
+    options = DesignOptions(stratify_by=Stratifier.AMOUNT, allocation=Allocation.NEYMAN, tiers=3)
+    preview = _preview(profile, world, STRATIFIED, options)
+    plan = plan_variables(
+        preview, method=STRATIFIED, confidence=0.9, precision_percent=20, error_rate=0.2,
+        options=options,
+    )  # fmt: skip
+    drawn = draw_sample(
+        profile, case_id=world.case_id, frame=FrameDefinition(batch_id=world.batch_id),
+        method=STRATIFIED, size=plan.size, options=options, seed=13,
+    )  # fmt: skip
+    assert tuple((s.label, s.sample_size) for s in drawn.strata) == plan.allocation
+
+
+def test_proportional_plan_is_what_the_draw_allocates(profile: OpenProfile, world: World) -> None:
+    options = DesignOptions(stratify_by=Stratifier.DEPARTMENT)
+    preview = _preview(profile, world, STRATIFIED, options)
+    plan = plan_variables(
+        preview, method=STRATIFIED, confidence=0.9, precision_percent=10, options=options
+    )
+    expected = stratified_sample_size(
+        [StratumPlan(s.label, s.size, s.mean_fen, s.sd_fen) for s in preview.strata if s.size],
+        precision_percent=10, confidence=0.9, allocation=Allocation.PROPORTIONAL,
+    )  # fmt: skip
+    assert plan.size == expected.total
+    drawn = draw_sample(
+        profile, case_id=world.case_id, frame=FrameDefinition(batch_id=world.batch_id),
+        method=STRATIFIED, size=plan.size, options=options, seed=14,
+    )  # fmt: skip
+    assert tuple((s.label, s.sample_size) for s in drawn.strata) == plan.allocation
+
+
+def test_a_cap_below_two_flagged_claims_is_a_problem_in_words(
+    profile: OpenProfile, world: World
+) -> None:
+    run_id = screen(profile, world.batch_id, every=7)
+    risky = _preview(profile, world, RISK, screening_run_id=run_id)
+    [problem] = design_problems(risky, method=RISK, size=5, options=DesignOptions(flagged_cap=1))
+    assert "at least 2" in problem
+    assert design_problems(risky, method=RISK, size=5, options=DesignOptions(flagged_cap=2)) == []

@@ -48,7 +48,7 @@ def screen(profile: OpenProfile, batch_id: str, every: int = 7) -> str:
         ).all()
         run = ScreeningRun(
             batch_id=batch_id, ruleset_version="test", ruleset_sha256="0" * 64,
-            started_at=WHEN, finished_at=WHEN,
+            started_at=WHEN, finished_at=WHEN, flag_count=0, flagged_claims=0,
         )  # fmt: skip
         session.add(run)
         session.flush()
@@ -56,9 +56,12 @@ def screen(profile: OpenProfile, batch_id: str, every: int = 7) -> str:
             if k % every == 0:
                 session.add(ScreeningFlag(run_id=run.id, rule_code="R1", claim_id=claim_id,
                                           amount_fen=100 * k))  # fmt: skip
+                run.flagged_claims += 1
+                run.flag_count += 1
                 if k % (every * 5) == 0:
                     session.add(ScreeningFlag(run_id=run.id, rule_code="R2", claim_id=claim_id,
                                               amount_fen=7))  # fmt: skip
+                    run.flag_count += 1
         return run.id
 
 

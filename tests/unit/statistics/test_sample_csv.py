@@ -76,7 +76,6 @@ def test_gb18030_files_are_read(tmp_path: Path) -> None:
             "id,examined,audited\n1,10.001,5\n",
             r"line 2, column examined: '10.001' has more than two",
         ),
-        ("id,examined,audited\n1,-10,5\n", r"line 2, column examined: '-10' is negative"),
         ("id,examined\n1,10\n", r"missing column\(s\) audited"),
         ("id,examined,audited\n1,10,5\n1,3,2\n", r"line 3: id 1 already appears on line 2"),
         ("id,examined,audited\n,10,5\n", r"line 2, column id: '' is empty"),
@@ -105,3 +104,20 @@ def test_stratum_plans(tmp_path: Path) -> None:
     path = _write(tmp_path / "P.csv", 'stratum,frame_size,mean,sd\nA,"1,000",12.5,"1,300"\n')
     [plan] = read_stratum_plans(path)
     assert (plan.stratum, plan.size, plan.mean, plan.standard_deviation) == ("A", 1000, 12.5, 1300)
+
+
+def test_negative_amounts_of_reversal_claims_are_read(tmp_path: Path) -> None:
+    """冲销 (reversal) claims carry negative amounts; the import accepts them, so must the
+    appraisal's reader (ASCII or full-width minus, with separators and currency sign)."""
+    path = _write(
+        tmp_path / "SAMPLE.csv",
+        'id,examined,audited\nR1,-25.00,-25.00\nR2,"-1,234.50",0\nR3,－¥8.10,-8.1\n',
+    )
+    rows = read_sample(path)
+    assert [(r.examined_fen, r.audited_fen) for r in rows] == [
+        (-2_500, -2_500), (-123_450, 0), (-810, -810),
+    ]  # fmt: skip
+    strata = read_strata(
+        _write(tmp_path / "S.csv", "stratum,frame_size,frame_examined\nA,10,-40.00\n")
+    )
+    assert strata == [StratumFrame("A", 10, -4_000)]

@@ -126,3 +126,48 @@ def test_a_whole_number_rate_is_a_percent(capsys: pytest.CaptureFixture[str]) ->
         assert code == EXIT_OK
         sizes.append(json.loads(out)["sample_size"])
     assert sizes[0] == sizes[1]
+
+
+def test_appraise_accepts_reversal_claims_and_a_negative_frame_total(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A 冲销 row with −25.00 yuan is appraised (it used to stop the command), and
+    ``--frame-examined`` may be negative (a frame of reversals)."""
+    sample = tmp_path / "SAMPLE.csv"
+    sample.write_text(
+        "id,examined,audited\nR1,-25.00,-25.00\nC2,300,200\nC3,120.50,120.50\n", encoding="utf-8"
+    )
+    code, out, err = _run(
+        capsys, "appraise", "--input", str(sample), "--frame-size", "90",
+        "--frame-examined", "12,000.00", "--json",
+    )  # fmt: skip
+    assert code == EXIT_OK, err
+    data = json.loads(out)
+    assert data["estimators"]["difference"]["point_estimate"] == 3000.0  # 90 · 100 / 3
+    assert set(data["estimators"]) == {"difference", "ratio", "mean_per_unit"}
+    code, out, err = _run(
+        capsys, "appraise", "--input", str(sample), "--frame-size", "90",
+        "--frame-examined", "-50.00", "--json",
+    )  # fmt: skip
+    assert code == EXIT_OK, err
+    assert json.loads(out)["estimators"]["mean_per_unit"]["point_estimate"] < 0
+
+
+def test_stratified_size_for_proportional_allocation(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    plans = tmp_path / "PLAN.csv"
+    plans.write_text(
+        "stratum,frame_size,mean,sd\nA1,1000,50,10\nA2,1000,500,1000\n", encoding="utf-8"
+    )
+    sizes = {}
+    for allocation in ("neyman", "proportional"):
+        code, out, err = _run(
+            capsys, "size", "stratified", "--strata", str(plans), "--precision-percent", "10",
+            "--allocation", allocation, "--json",
+        )  # fmt: skip
+        assert code == EXIT_OK, err
+        data = json.loads(out)
+        assert data["allocation_method"] == allocation
+        sizes[allocation] = data["planned_total"]
+    assert sizes["proportional"] > sizes["neyman"]

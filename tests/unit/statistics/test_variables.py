@@ -10,7 +10,7 @@ from fractions import Fraction
 import pytest
 from scipy import stats
 
-from inspector_app.statistics import exact
+from inspector_app.statistics import estimators, exact
 from inspector_app.statistics.intervals import json_amount
 from inspector_app.statistics.recovery import RecoveryRule
 from inspector_app.statistics.variables import (
@@ -206,7 +206,6 @@ def test_json_has_the_fields_the_issue_names() -> None:
     [
         ([], Frame(10), "no rows"),
         ([SampleRow("1", 5, 0), SampleRow("1", 6, 0)], Frame(10), "more than once"),
-        ([SampleRow("1", -5, 0), SampleRow("2", 6, 0)], Frame(10), "negative"),
         ([SampleRow("1", 5, 0), SampleRow("2", 6, 0)], Frame(1), "larger than the frame"),
         ([SampleRow("1", 5, 0)], Frame(10), "at least two"),
         ([SampleRow("1", 5, 0, "A"), SampleRow("2", 6, 0, "B")], Frame(10), "several strata"),
@@ -228,6 +227,56 @@ def test_bad_input_is_refused_with_a_reason(
 ) -> None:
     with pytest.raises(AppraisalError, match=message):
         appraise(rows, frame=frame, confidence=0.9)
+
+
+def test_reversal_claims_with_negative_amounts_are_appraised() -> None:
+    """A 冲销 (reversal) claim pays back: examined −25.00 yuan. The difference estimator is
+    defined for any sign and matches the textbook definition to the cent; mean-per-unit
+    and ratio are computed too while the sample's paid total stays positive."""
+    rows = [
+        SampleRow("r1", -2_500, -2_500),  # a reversal, reviewed: nothing improper
+        SampleRow("c2", 120_000, 90_000),
+        SampleRow("c3", 45_000, 45_000),
+        SampleRow("c4", 8_800, 0),
+        SampleRow("c5", -700, 0),  # a reversal that should not have been paid back
+    ]
+    result = appraise(rows, frame=Frame(400, 30_000_000), confidence=0.90)
+    assert set(result.estimators) == {"difference", "ratio", "mean_per_unit"}
+    differences = [row.difference_fen for row in rows]
+    reference = _reference(differences, 400, 0.90)
+    difference = result.estimators["difference"]
+    assert (difference.point_estimate, difference.lower, difference.upper) == (
+        reference["point"], reference["lower"], reference["upper"],
+    )  # fmt: skip
+    ratio = result.estimators["ratio"].interval.estimate.point
+    assert ratio == Fraction(30_000_000 * sum(differences), sum(r.examined_fen for r in rows))
+    mean_per_unit = result.estimators["mean_per_unit"].interval.estimate.point
+    assert mean_per_unit == 30_000_000 - Fraction(400 * sum(r.audited_fen for r in rows), 5)
+
+
+def test_ratio_is_refused_when_the_sample_paid_less_than_nothing() -> None:
+    """R̂ = Σd/Σe with Σe < 0 would turn overpayments into refunds: left out, with the
+    stratum and its paid total named; the difference estimator still stands."""
+    rows = [SampleRow("1", -5_000, -5_000), SampleRow("2", 3_000, 1_000)]
+    result = appraise(rows, frame=Frame(50, 100_000), confidence=0.9)
+    assert "ratio" not in result.estimators
+    assert {"difference", "mean_per_unit"} <= set(result.estimators)
+    assert any("-20.00" in note and "zero or less" in note for note in result.notes)
+    strata = [StratumFrame("A", 10, 100_000), StratumFrame("B", 10, 50_000)]
+    both = [SampleRow("a1", 500, 0, "A"), SampleRow("a2", 900, 900, "A"),
+            SampleRow("b1", -800, -800, "B"), SampleRow("b2", 300, 0, "B")]  # fmt: skip
+    stratified = appraise(both, frame=strata, confidence=0.9)
+    assert "ratio" not in stratified.estimators
+    assert any("B" in note for note in stratified.notes)
+    with pytest.raises(ValueError, match="zero or less"):
+        estimators.ratio([0, 2_000], [-5_000, 3_000], 50, 100_000)
+
+
+def test_a_frame_total_below_the_sample_is_allowed_once_amounts_can_be_negative() -> None:
+    """With a reversal in the sample the frame may hold more of them, so its total paid may
+    be below the sample's; without negative amounts that stays impossible and refused."""
+    rows = [SampleRow("1", 500, 0), SampleRow("2", 600, 0), SampleRow("3", -100, -100)]
+    assert "ratio" in appraise(rows, frame=Frame(10, 900), confidence=0.9).estimators
 
 
 def test_confidence_outside_zero_one_is_refused() -> None:
