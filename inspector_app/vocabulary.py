@@ -188,3 +188,41 @@ def sync_entity_label(entity: str) -> str:
         "settlement_batch": pgettext("record kind", "Settlement data load"),
     }
     return labels.get(entity, entity)
+
+
+# Settlement data keeps the codes the import normalised to (see settlement_import/fields.py);
+# values an institution exported in its own words are shown as they are.
+
+
+def visit_type_label(value: str) -> str:
+    """``inpatient`` / ``outpatient`` in words."""
+    labels = {
+        "inpatient": pgettext("visit type", "Inpatient"),
+        "outpatient": pgettext("visit type", "Outpatient"),
+    }
+    return labels.get(value, value)
+
+
+def patient_sex_label(code: str) -> str:
+    """``M`` / ``F`` in words."""
+    return {"M": pgettext("sex", "Male"), "F": pgettext("sex", "Female")}.get(code, code)
+
+
+def item_category_label(value: str) -> str:
+    """A billed item's category: drug, service item or consumable."""
+    labels = {
+        "drug": pgettext("item category", "Drug"),
+        "service": pgettext("item category", "Service"),
+        "consumable": pgettext("item category", "Consumable"),
+    }
+    return labels.get(value, value)
+
+
+def coverage_class_label(value: str) -> str:
+    """甲 / 乙 / 丙: how much of an item the fund covers (codes A, B, C)."""
+    labels = {
+        "A": pgettext("coverage class", "Class A"),
+        "B": pgettext("coverage class", "Class B"),
+        "C": pgettext("coverage class", "Class C"),
+    }
+    return labels.get(value, value)

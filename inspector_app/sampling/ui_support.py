@@ -16,6 +16,7 @@ from datetime import datetime
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from inspector_app import vocabulary
 from inspector_app.casework.access import case_access
 from inspector_app.i18n import _, pgettext
 from inspector_app.profiles import OpenProfile
@@ -638,7 +639,7 @@ def review_label(status: ReviewStatus | None) -> str:
 
 def visit_type_label(value: str) -> str:
     """A claim's visit type in words (unknown values as they are)."""
-    return {"outpatient": _("Outpatient"), "inpatient": _("Inpatient")}.get(value, value)
+    return vocabulary.visit_type_label(value)
 
 
 def strata_of(values: Sequence[tuple[str, int]]) -> str:

@@ -23,6 +23,12 @@ from PySide6.QtWidgets import (
 
 from inspector_app.i18n import _
 from inspector_app.progress import Progress
+from inspector_app.vocabulary import (
+    coverage_class_label,
+    item_category_label,
+    patient_sex_label,
+    visit_type_label,
+)
 from ui import error_report, formatting
 from ui.context import ShellContext
 from ui.widgets.data_table import RIGHT, Column, DataTableWidget
@@ -46,25 +52,32 @@ def _quantity(value: float | None) -> str:
     return f"{value:g}"
 
 
+def _moment(text: str) -> str:
+    """An exported timestamp as people read it (``2025-01-02 08:17:42``, no ``T``)."""
+    return text.replace("T", " ")
+
+
 CLAIM_COLUMNS: list[Column[ClaimRow]] = [
-    Column(lambda: _("Settlement no."), lambda c: c.settlement_no, width=150),
-    Column(lambda: _("Visit type"), lambda c: c.visit_type, width=80),
+    Column(lambda: _("Settlement no."), lambda c: c.settlement_no, width=170, max_width=220),
+    Column(lambda: _("Visit type"), lambda c: visit_type_label(c.visit_type), width=70),
     Column(lambda: _("Department"), lambda c: c.department, width=100),
     Column(lambda: _("Doctor"), lambda c: c.doctor, width=80),
     Column(lambda: _("Patient"), lambda c: c.patient, width=70),
-    Column(lambda: _("Sex"), lambda c: c.patient_sex, width=40),
+    Column(lambda: _("Sex"), lambda c: patient_sex_label(c.patient_sex), width=40),
     Column(lambda: _("Admitted"), lambda c: c.admission_date, width=96),
     Column(lambda: _("Discharged"), lambda c: c.discharge_date, width=96),
-    Column(lambda: _("Diagnosis"), lambda c: c.diagnosis, stretch=True),
+    Column(
+        lambda: _("Diagnosis"), lambda c: c.diagnosis, stretch=True, tooltip=lambda c: c.diagnosis
+    ),
     Column(lambda: _("Total"), lambda c: formatting.money(c.total_fen), align=RIGHT, width=110),
     Column(lambda: _("Fund paid"), lambda c: formatting.money(c.fund_fen), align=RIGHT, width=110),
-    Column(lambda: _("Settled at"), lambda c: c.settled_at, width=150),
+    Column(lambda: _("Settled at"), lambda c: _moment(c.settled_at), width=150),
 ]
 LINE_COLUMNS: list[Column[ClaimLineRow]] = [
     Column(lambda: _("No."), lambda r: str(r.line_no), align=RIGHT, width=40),
-    Column(lambda: _("Item code"), lambda r: r.item_code, width=170),
+    Column(lambda: _("Item code"), lambda r: r.item_code, width=180, max_width=240),
     Column(lambda: _("Item"), lambda r: r.item_name, stretch=True),
-    Column(lambda: _("Category"), lambda r: r.item_category, width=80),
+    Column(lambda: _("Category"), lambda r: item_category_label(r.item_category), width=80),
     Column(
         lambda: _("Unit price"),
         lambda r: formatting.money(r.unit_price_fen),
@@ -74,9 +87,9 @@ LINE_COLUMNS: list[Column[ClaimLineRow]] = [
     Column(lambda: _("Quantity"), lambda r: _quantity(r.quantity), align=RIGHT, width=70),
     Column(lambda: _("Ordered"), lambda r: _quantity(r.ordered_quantity), align=RIGHT, width=70),
     Column(lambda: _("Amount"), lambda r: formatting.money(r.amount_fen), align=RIGHT, width=100),
-    Column(lambda: _("Class"), lambda r: r.coverage_class, width=50),
-    Column(lambda: _("Service time"), lambda r: r.service_time, width=150),
-    Column(lambda: _("Traceability code"), lambda r: r.trace_code, width=170),
+    Column(lambda: _("Class"), lambda r: coverage_class_label(r.coverage_class), width=64),
+    Column(lambda: _("Service time"), lambda r: _moment(r.service_time), width=150),
+    Column(lambda: _("Traceability code"), lambda r: r.trace_code, width=180, max_width=220),
 ]
 
 

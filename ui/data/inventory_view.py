@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
 
-from inspector_app.i18n import _
+from inspector_app.i18n import _, pgettext
 from inspector_app.progress import Progress
 from ui import error_report, formatting
 from ui.context import ShellContext
@@ -64,7 +64,13 @@ ROW_COLUMNS: list[Column[ReconciliationRow]] = [
     Column(
         lambda: _("Dispensed"), lambda r: _quantity(r.dispensed), lambda r: r.dispensed, RIGHT, 80
     ),
-    Column(lambda: _("Settled"), lambda r: _quantity(r.settled), lambda r: r.settled, RIGHT, 80),
+    Column(
+        lambda: pgettext("quantity", "Settled"),
+        lambda r: _quantity(r.settled),
+        lambda r: r.settled,
+        RIGHT,
+        80,
+    ),
     Column(
         lambda: _("Excess"),
         lambda r: _quantity(r.excess) if r.excess else "",

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from inspector_app.findings.amounts import format_amount_input, parse_amount
 from inspector_app.i18n import _, pgettext
+from inspector_app.vocabulary import coverage_class_label
 from local_db.enums import LineDecision, LinkKind
 from ui import formatting
 from ui.widgets.card import CardWidget
@@ -97,7 +98,8 @@ def _money_or_blank(fen: int) -> str:
 LINE_COLUMNS: list[Column[LineView]] = [
     Column(lambda: _("No."), lambda r: str(r.line_no), lambda r: r.line_no, RIGHT, 36),
     Column(lambda: _("Item"), lambda r: r.item_name, stretch=True, tooltip=lambda r: r.item_code),
-    Column(lambda: pgettext("coverage class", "Class"), lambda r: r.coverage_class, width=44),
+    Column(lambda: pgettext("coverage class", "Class"),
+           lambda r: coverage_class_label(r.coverage_class), width=56),
     Column(lambda: pgettext("quantity, short", "Qty"), lambda r: f"{r.quantity:g}",
            lambda r: r.quantity, RIGHT, 40),
     Column(

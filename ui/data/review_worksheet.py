@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from inspector_app.i18n import _, pgettext
 from inspector_app.progress import Progress
+from inspector_app.vocabulary import visit_type_label
 from local_db.enums import LineDecision, LinkKind, ReviewStatus
 from ui import error_report, formatting
 from ui.context import ShellContext
@@ -55,11 +56,6 @@ R = TypeVar("R")
 FACTS = ("settlement", "visit", "department", "doctor", "dates", "diagnosis",
          "patient", "id_no", "settled", "total", "fund", "stratum")  # fmt: skip
 STATUS_STYLE = "border-radius: 4px; padding: 2px 8px; font-weight: 600; color: {}; background: {};"
-
-
-def visit_type_label(value: str) -> str:
-    """``inpatient`` / ``outpatient`` in words; other values as imported."""
-    return {"inpatient": _("Inpatient"), "outpatient": _("Outpatient")}.get(value, value)
 
 
 def _fact_names() -> dict[str, str]:

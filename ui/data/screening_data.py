@@ -13,6 +13,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from inspector_app.i18n import _
+from inspector_app.vocabulary import patient_sex_label
 from ui import formatting
 
 if TYPE_CHECKING:
@@ -130,7 +131,7 @@ def age_on(birth: str, day: str) -> int | None:
 
 def sex_label(code: str) -> str:
     """``M`` / ``F`` in words (other values as they are)."""
-    return {"M": _("male"), "F": _("female")}.get(code, code)
+    return patient_sex_label(code)
 
 
 def review_byline(review: ReviewRow) -> str:

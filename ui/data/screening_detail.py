@@ -25,10 +25,11 @@ from PySide6.QtWidgets import (
 )
 
 from inspector_app.i18n import _
+from inspector_app.vocabulary import visit_type_label
 from local_db.enums import FlagReviewStatus
 from ui import formatting
 from ui.data.screening_data import age_on, review_byline, sex_label
-from ui.data.screening_labels import badge_style, status_label, visit_type_label
+from ui.data.screening_labels import badge_style, status_label
 from ui.data.screening_lines import FactsGrid, LinesTable
 
 if TYPE_CHECKING:

@@ -52,11 +52,6 @@ def badge_style(status: FlagReviewStatus | None) -> str:
     return BADGE_STYLE.format(fg=fg, bg=bg)
 
 
-def visit_type_label(value: str) -> str:
-    """A claim's visit type in words (unknown values as they are)."""
-    return {"outpatient": _("Outpatient"), "inpatient": _("Inpatient")}.get(value, value)
-
-
 def duration(seconds: float) -> str:
     """``0.4 s``, ``41 s``, ``3 min 5 s``: how long a run took."""
     if seconds < 10:
