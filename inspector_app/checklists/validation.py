@@ -10,21 +10,25 @@ and the problem, so the author can fix it without reading a traceback.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from functools import cache
 from typing import Any
 
 from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError
 
+from inspector_app.data_files import (
+    DataFileError,
+    compiled_validator,
+    first_errors,
+    json_path,
+    schema_problem,
+)
 from inspector_app.i18n import _
-from inspector_app.resources import resource_path
 
 SCHEMA_FILE = ("checklists", "checklist-template.schema.json")
 
 
-class TemplateError(ValueError):
+class TemplateError(DataFileError):
     """A template that cannot be used, with where and why.
 
     Attributes:
@@ -34,30 +38,20 @@ class TemplateError(ValueError):
         problem: what is wrong, in the active language.
     """
 
-    def __init__(self, file: str, item: str | None, problem: str) -> None:
-        self.file = file
-        self.item = item
-        self.problem = problem
-        super().__init__(str(self))
+    @property
+    def item(self) -> str | None:
+        """Where the problem is (see :class:`DataFileError`)."""
+        return self.where
 
-    def __str__(self) -> str:
-        if self.item is None:
-            return _("{file}: {problem}").format(file=self.file, problem=self.problem)
-        if "[" in self.item or "." in self.item:
-            return _("{file}, at {path}: {problem}").format(
-                file=self.file, path=self.item, problem=self.problem
-            )
+    def at_entry(self) -> str:
         return _("{file}, item {item}: {problem}").format(
-            file=self.file, item=self.item, problem=self.problem
+            file=self.file, item=self.where, problem=self.problem
         )
 
 
-@cache
 def schema_validator() -> Draft202012Validator:
     """The compiled template schema (read once)."""
-    schema = json.loads(resource_path(*SCHEMA_FILE).read_text(encoding="utf-8"))
-    Draft202012Validator.check_schema(schema)
-    return Draft202012Validator(schema)
+    return compiled_validator(*SCHEMA_FILE)
 
 
 @cache
@@ -77,13 +71,6 @@ def catalogue_codes() -> frozenset[str] | None:
         return None
 
 
-def _json_path(path: Iterable[Any]) -> str:
-    text = ""
-    for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text
-
-
 def _locate(document: Any, path: list[Any]) -> tuple[str | None, list[Any]]:
     """The item code (or JSON path) an error path points into, and the rest of the path."""
     if len(path) >= 4 and path[0] == "sections" and path[2] == "items":
@@ -93,61 +80,22 @@ def _locate(document: Any, path: list[Any]) -> tuple[str | None, list[Any]]:
             code = None
         if isinstance(code, str) and code:
             return code, path[4:]
-        return _json_path(path[:4]), path[4:]
+        return json_path(path[:4]), path[4:]
     if not path:
         return None, []
     if path[0] == "sections" and len(path) >= 2:
-        return _json_path(path[:2]), path[2:]
+        return json_path(path[:2]), path[2:]
     return None, path
-
-
-def _schema_problem(error: ValidationError, field: str) -> str:
-    """A sentence for the usual schema failures; jsonschema's own message otherwise."""
-    where = f"“{field}”" if field else _("the value")
-    # jsonschema types these as unions with its Unset sentinel; for a raised error they are set.
-    kind = error.validator
-    value: Any = error.instance
-    expected: Any = error.validator_value
-    schema: Any = error.schema
-    if kind == "required":
-        missing = [name for name in expected if name not in (value or {})]
-        return _("required field “{name}” is missing{place}").format(
-            name=missing[0] if missing else "?",
-            place=_(" in {where}").format(where=where) if field else "",
-        )
-    if kind == "additionalProperties":
-        extra = sorted(set(value) - set(schema.get("properties", {})))
-        return _("unknown field “{name}”{place}").format(
-            name=", ".join(extra), place=_(" in {where}").format(where=where) if field else ""
-        )
-    if kind == "enum":
-        return _("{where} is “{value}”, expected one of: {allowed}").format(
-            where=where, value=value, allowed=", ".join(str(v) for v in expected)
-        )
-    if kind == "pattern":
-        return _("{where} “{value}” does not have the expected form ({pattern})").format(
-            where=where, value=value, pattern=expected
-        )
-    if kind == "type":
-        return _("{where} should be of type {type}").format(where=where, type=expected)
-    if kind in {"minItems", "minLength"}:
-        return _("{where} is empty").format(where=where)
-    if kind == "const":
-        return _("{where} must be {value}").format(where=where, value=json.dumps(expected))
-    return f"{where}: {error.message}" if field else error.message
 
 
 def check_schema(document: Any, source_name: str) -> None:
     """Raise :class:`TemplateError` for the first schema violation (document order)."""
-    errors = sorted(
-        schema_validator().iter_errors(document),
-        key=lambda e: [str(p).zfill(6) if isinstance(p, int) else str(p) for p in e.path],
-    )
+    errors = first_errors(schema_validator(), document)
     if not errors:
         return
     error = errors[0]
     item, rest = _locate(document, list(error.path))
-    raise TemplateError(source_name, item, _schema_problem(error, _json_path(rest)))
+    raise TemplateError(source_name, item, schema_problem(error, json_path(rest)))
 
 
 def _condition_problem(item: Mapping[str, Any], earlier: set[str], every: set[str]) -> str:

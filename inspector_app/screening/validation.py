@@ -13,17 +13,21 @@ do.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable, Mapping
-from functools import cache
+from collections.abc import Mapping
 from typing import Any
 
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
+from inspector_app.data_files import (
+    DataFileError,
+    compiled_validator,
+    first_errors,
+    json_path,
+    schema_problem,
+)
 from inspector_app.i18n import _
 from inspector_app.legal import parse_violation_code
-from inspector_app.resources import resource_path
 from inspector_app.screening.kinds import KINDS
 from inspector_app.screening.reasons import derived_names, placeholders
 
@@ -31,7 +35,7 @@ SCHEMA_FILE = ("screening", "screening-rules.schema.json")
 FRAUD_ARTICLE = 40  # Order 735, Art. 40: fraud (骗取) by designated institutions
 
 
-class RuleFileError(ValueError):
+class RuleFileError(DataFileError):
     """A rule file that cannot be used, with where and why.
 
     Attributes:
@@ -41,37 +45,20 @@ class RuleFileError(ValueError):
         problem: what is wrong, in the active language.
     """
 
-    def __init__(self, file: str, rule: str | None, problem: str) -> None:
-        self.file = file
-        self.rule = rule
-        self.problem = problem
-        super().__init__(str(self))
+    @property
+    def rule(self) -> str | None:
+        """Where the problem is (see :class:`DataFileError`)."""
+        return self.where
 
-    def __str__(self) -> str:
-        if self.rule is None:
-            return _("{file}: {problem}").format(file=self.file, problem=self.problem)
-        if "[" in self.rule or "." in self.rule:
-            return _("{file}, at {path}: {problem}").format(
-                file=self.file, path=self.rule, problem=self.problem
-            )
+    def at_entry(self) -> str:
         return _("{file}, rule {rule}: {problem}").format(
-            file=self.file, rule=self.rule, problem=self.problem
+            file=self.file, rule=self.where, problem=self.problem
         )
 
 
-@cache
 def schema_validator() -> Draft202012Validator:
     """The compiled rule-set schema (read once)."""
-    schema = json.loads(resource_path(*SCHEMA_FILE).read_text(encoding="utf-8"))
-    Draft202012Validator.check_schema(schema)
-    return Draft202012Validator(schema)
-
-
-def _json_path(path: Iterable[Any]) -> str:
-    text = ""
-    for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text
+    return compiled_validator(*SCHEMA_FILE)
 
 
 def _locate(document: Any, path: list[Any]) -> tuple[str | None, list[Any]]:
@@ -83,41 +70,8 @@ def _locate(document: Any, path: list[Any]) -> tuple[str | None, list[Any]]:
             code = None
         if isinstance(code, str) and code:
             return code, path[2:]
-        return _json_path(path[:2]), path[2:]
+        return json_path(path[:2]), path[2:]
     return None, path
-
-
-def _schema_problem(error: ValidationError, field: str) -> str:
-    """A sentence for the usual schema failures; jsonschema's own message otherwise."""
-    where = f"“{field}”" if field else _("the value")
-    kind = error.validator
-    value: Any = error.instance
-    expected: Any = error.validator_value
-    schema: Any = error.schema
-    place = _(" in {where}").format(where=where) if field else ""
-    if kind == "required":
-        missing = [name for name in expected if name not in (value or {})]
-        return _("required field “{name}” is missing{place}").format(
-            name=missing[0] if missing else "?", place=place
-        )
-    if kind == "additionalProperties":
-        extra = sorted(set(value) - set(schema.get("properties", {})))
-        return _("unknown field “{name}”{place}").format(name=", ".join(extra), place=place)
-    if kind == "enum":
-        return _("{where} is “{value}”, expected one of: {allowed}").format(
-            where=where, value=value, allowed=", ".join(str(v) for v in expected)
-        )
-    if kind == "pattern":
-        return _("{where} “{value}” does not have the expected form ({pattern})").format(
-            where=where, value=value, pattern=expected
-        )
-    if kind == "type":
-        return _("{where} should be of type {type}").format(where=where, type=expected)
-    if kind in {"minItems", "minLength"}:
-        return _("{where} is empty").format(where=where)
-    if kind == "const":
-        return _("{where} must be {value}").format(where=where, value=json.dumps(expected))
-    return f"{where}: {error.message}" if field else error.message
 
 
 def _deepest(errors: list[ValidationError]) -> ValidationError:
@@ -130,15 +84,12 @@ def _deepest(errors: list[ValidationError]) -> ValidationError:
 
 def check_schema(document: Any, source_name: str) -> None:
     """Raise :class:`RuleFileError` for the first schema violation (document order)."""
-    errors = sorted(
-        schema_validator().iter_errors(document),
-        key=lambda e: [str(p).zfill(6) if isinstance(p, int) else str(p) for p in e.path],
-    )
+    errors = first_errors(schema_validator(), document)
     if not errors:
         return
     error = _deepest(errors)
     rule, rest = _locate(document, list(error.path))
-    raise RuleFileError(source_name, rule, _schema_problem(error, _json_path(rest)))
+    raise RuleFileError(source_name, rule, schema_problem(error, json_path(rest)))
 
 
 def _catalogue_codes() -> frozenset[str] | None:
