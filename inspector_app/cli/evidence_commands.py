@@ -7,13 +7,12 @@ with where it is, so a script (or a reviewer) can check a profile without the de
 from __future__ import annotations
 
 import argparse
-import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from inspector_app.cli.password import read_password
+from inspector_app.cli.common import print_error as _error
+from inspector_app.cli.common import unlocked as _unlocked
 from inspector_app.i18n import _
 from local_db.enums import EvidenceKind
 
@@ -23,22 +22,6 @@ if TYPE_CHECKING:
 EXIT_OK = 0
 EXIT_BROKEN = 1
 EXIT_FAILED = 1
-
-
-def _error(message: str) -> None:
-    print(_("Error: {message}").format(message=message), file=sys.stderr)
-
-
-@contextmanager
-def _unlocked(args: argparse.Namespace) -> Iterator[OpenProfile]:
-    from inspector_app.profiles import unlock_profile
-
-    password = read_password(_("Password for {profile}: ").format(profile=args.profile))
-    profile = unlock_profile(path=args.profile, password=password)
-    try:
-        yield profile
-    finally:
-        profile.close()
 
 
 def _case_id(profile: OpenProfile, case_ref: str) -> str | None:

@@ -12,19 +12,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from inspector_app.cli.common import print_error as _error
+from inspector_app.cli.common import unlock as _unlock
 from inspector_app.i18n import _
-
-
-def _error(message: str) -> None:
-    print(_("Error: {message}").format(message=message), file=sys.stderr)
-
-
-def _unlock(args: argparse.Namespace) -> Any:
-    from inspector_app.cli.password import read_password
-    from inspector_app.profiles import unlock_profile
-
-    password = read_password(_("Password for {profile}: ").format(profile=args.profile))
-    return unlock_profile(path=args.profile, password=password)
 
 
 def _fen(text: str | None) -> int | None:

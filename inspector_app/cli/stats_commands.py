@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from inspector_app.cli.common import print_error as _error
 from inspector_app.i18n import N_, _
 
 _ESTIMATOR_LABELS = {
@@ -24,10 +24,6 @@ _ESTIMATOR_LABELS = {
     "ratio": N_("Ratio"),
     "mean_per_unit": N_("Mean per unit"),
 }
-
-
-def _error(message: str) -> None:
-    print(_("Error: {message}").format(message=message), file=sys.stderr)
 
 
 def _confidence(text: str) -> float:
