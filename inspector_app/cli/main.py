@@ -60,7 +60,11 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     )
     try:
         summary = build_demo(
-            profile, claims=args.claims, seed=args.seed, progress=stderr_progress(quiet=args.quiet)
+            profile,
+            claims=args.claims,
+            seed=args.seed,
+            progress=stderr_progress(quiet=args.quiet),
+            analysis=True,
         )
     finally:
         profile.close()

@@ -10,7 +10,9 @@ from __future__ import annotations
 from datetime import date
 
 import numpy as np
+from sqlalchemy import select
 
+from inspector_app.demo.analysis import add_demo_analysis
 from inspector_app.demo.casework import add_casework
 from inspector_app.demo.evidence import add_demo_evidence
 from inspector_app.demo.inventory import add_demo_inventory
@@ -30,6 +32,7 @@ from inspector_app.demo.task_specs import DEMO_OPENING_CODE, TASKS
 from inspector_app.i18n import _
 from inspector_app.profiles import OpenProfile
 from inspector_app.progress import Progress
+from local_db.models import SettlementBatch
 from local_db.settlement_load import next_claim_id
 
 PARTNER_SHARE = 10  # the partner batch has a tenth of the claims…
@@ -79,9 +82,18 @@ def load_demo_pair(
 
 
 def build_demo(
-    profile: OpenProfile, *, claims: int, seed: int, progress: Progress, today: date | None = None
+    profile: OpenProfile,
+    *,
+    claims: int,
+    seed: int,
+    progress: Progress,
+    today: date | None = None,
+    analysis: bool = False,
 ) -> DemoSummary:
     """Write synthetic demo data into ``profile`` (which should be new and empty).
+
+    With ``analysis`` the inspected hospital's batch is also screened, a few flags decided
+    and a sample drawn and partly reviewed (``inspector demo`` does; tests start clean).
 
     Reference data and casework are committed in one transaction, each settlement batch in
     its own (all or nothing each); the same ``seed`` gives the same names and claims.
@@ -105,6 +117,12 @@ def build_demo(
     progress.finish()
     settlement, partner = load_demo_pair(profile, claims=claims, seed=seed, progress=progress)
     add_demo_inventory(profile, settlement_batch_id=settlement.batch_id, seed=seed)
+    with profile.read_session() as session:
+        case_id = session.scalar(
+            select(SettlementBatch.case_id).where(SettlementBatch.id == settlement.batch_id)
+        )
+    if analysis and case_id is not None:
+        add_demo_analysis(profile, batch_id=settlement.batch_id, case_id=case_id)
     return DemoSummary(
         region_name=reference.region_name,
         counties=reference.counties,

@@ -267,3 +267,20 @@ def test_too_few_claims_is_refused_before_anything_is_written(profile: OpenProfi
         build_demo(profile, claims=10, seed=1, progress=Progress())
     with profile.read_session() as session:
         assert session.scalar(select(func.count()).select_from(Institution)) == 0
+
+
+def test_the_demo_leaves_its_analysis_half_done(profile: OpenProfile) -> None:
+    """``inspector demo`` screens the batch, decides flags, draws and partly reviews a sample."""
+    from inspector_app.demo.analysis import REVIEWED, SAMPLE_SIZE
+    from inspector_app.review import review_progress
+    from inspector_app.sampling import redraw
+    from local_db.models import FlagReview, SampleDraw, ScreeningRun
+
+    build_demo(profile, claims=600, seed=SEED, progress=Progress(), analysis=True)
+    with profile.read_session() as session:
+        assert len(session.scalars(select(ScreeningRun)).all()) == 1
+        assert len(session.scalars(select(FlagReview)).all()) == 3
+        draw = session.scalars(select(SampleDraw)).one()
+    assert draw.sample_size >= SAMPLE_SIZE
+    assert review_progress(profile, draw.id).done == REVIEWED
+    assert redraw(profile, draw.id).matched
