@@ -8,6 +8,7 @@ for a filter (computed in the background).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer
@@ -103,6 +104,8 @@ class ClaimsView(QWidget):
         # Departments and visit types per batch: one scan of the batch, so read once.
         self._facets: dict[str, BatchFacets] = {}
         self._count_generation = 0
+        self._counted: tuple[int, bool] | None = None  # the last count: (number, exact)
+        self._lines_of: str | None = None  # settlement number whose lines are shown
         self._lines_generation = 0
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 8, 0, 0)
@@ -158,14 +161,36 @@ class ClaimsView(QWidget):
         """Re-read every visible text."""
         self.search.setPlaceholderText(_("Settlement or visit number…"))
         self.doctor.setPlaceholderText(_("Doctor code or name"))
-        self._set_choices(self.visit_type, _("All visit types"), None)
+        self._set_choices(self.visit_type, _("All visit types"), None, visit_type_label)
         self._set_choices(self.department, _("All departments"), None)
-        if self.lines.row_model.rows:
-            self.lines_title.setText(_("Lines of the selected claim"))
-        else:
-            self.lines_title.setText(_("Select a claim to see its lines"))
+        self._show_lines_title()
+        self._show_count()
         self.table.retranslate()
         self.lines.retranslate()
+
+    def _show_count(self) -> None:
+        if self.batch_id is None:
+            return
+        if self._counted is None:
+            self.count_label.setText(_("Counting…"))
+            return
+        number, exact = self._counted
+        text = formatting.count(number)
+        self.count_label.setText(
+            _("{count} claims").format(count=text)
+            if exact
+            else _("more than {count} claims").format(count=text)
+        )
+
+    def _show_lines_title(self) -> None:
+        if self._lines_of is None:
+            self.lines_title.setText(_("Select a claim to see its lines"))
+        else:
+            self.lines_title.setText(
+                _("Lines of claim {number} ({count})").format(
+                    number=self._lines_of, count=len(self.lines.row_model.rows)
+                )
+            )
 
     # ----------------------------------------------------------------- running
 
@@ -203,9 +228,10 @@ class ClaimsView(QWidget):
         self._set_choices(self.department, _("All departments"), [])
         for box in (self.visit_type, self.department):
             box.blockSignals(False)
-        self.search.blockSignals(True)
-        self.search.clear()
-        self.search.blockSignals(False)
+        for field in (self.search, self.doctor):
+            field.blockSignals(True)
+            field.clear()
+            field.blockSignals(False)
         self.restart()
         if batch_id in self._facets:
             self._show_facets(self._facets[batch_id])
@@ -224,24 +250,37 @@ class ClaimsView(QWidget):
             label=_("Reading the batch's departments"),
         )
 
-    def _set_choices(self, box: QComboBox, everything: str, values: list[str] | None) -> None:
-        """Fill ``box`` with "everything" plus ``values`` (None: only retitle the first)."""
+    def _set_choices(
+        self,
+        box: QComboBox,
+        everything: str,
+        values: list[str] | None,
+        label: Callable[[str], str] = str,
+    ) -> None:
+        """Fill ``box`` with "everything" plus ``values`` shown through ``label``.
+
+        ``values`` None only re-reads the texts (a language switch).
+        """
         if values is None:
             if box.count():
                 box.setItemText(0, everything)
+            for index in range(1, box.count()):
+                box.setItemText(index, label(str(box.itemData(index))))
             return
         current = box.currentData()
         box.blockSignals(True)
         box.clear()
         box.addItem(everything, "")
         for value in values:
-            box.addItem(value, value)
+            box.addItem(label(value), value)
         index = box.findData(current)
         box.setCurrentIndex(max(index, 0))
         box.blockSignals(False)
 
     def _show_facets(self, facets: BatchFacets) -> None:
-        self._set_choices(self.visit_type, _("All visit types"), facets.visit_types)
+        self._set_choices(
+            self.visit_type, _("All visit types"), facets.visit_types, visit_type_label
+        )
         self._set_choices(self.department, _("All departments"), facets.departments)
 
     def current_filter(self) -> ClaimFilter | None:
@@ -266,8 +305,10 @@ class ClaimsView(QWidget):
         if claim_filter is None:
             return
         profile = self.context.profile
+        self._lines_generation += 1  # lines still on their way belong to the old listing
+        self._lines_of = None
         self.lines.set_rows([])
-        self.lines_title.setText(_("Select a claim to see its lines"))
+        self._show_lines_title()
 
         def fetch(cursor: Any) -> Page[ClaimRow]:
             page = claim_page(profile=profile, claim_filter=claim_filter, after=cursor)
@@ -279,18 +320,13 @@ class ClaimsView(QWidget):
         self.table.lazy_model.restart(fetch, runner)
         self._count_generation += 1
         generation = self._count_generation
-        self.count_label.setText(_("Counting…"))
+        self._counted = None
+        self._show_count()
 
         def counted(result: tuple[int, bool]) -> None:
-            if generation != self._count_generation:
-                return
-            number, exact = result
-            text = formatting.count(number)
-            self.count_label.setText(
-                _("{count} claims").format(count=text)
-                if exact
-                else _("more than {count} claims").format(count=text)
-            )
+            if generation == self._count_generation:
+                self._counted = result
+                self._show_count()
 
         self._run(
             lambda: claim_count(profile=profile, claim_filter=claim_filter),
@@ -316,11 +352,8 @@ class ClaimsView(QWidget):
             if generation != self._lines_generation:
                 return
             self.lines.set_rows(lines)
-            self.lines_title.setText(
-                _("Lines of claim {number} ({count})").format(
-                    number=row.settlement_no, count=len(lines)
-                )
-            )
+            self._lines_of = row.settlement_no
+            self._show_lines_title()
 
         self._run(
             lambda: claim_lines(profile=profile, claim_id=claim_id),

@@ -160,6 +160,8 @@ class InventoryView(QWidget):
 
         self.batch_id = batch_id
         self.result = None
+        self._generation += 1  # a reconciliation still on its way is the old batch's
+        self.loads.set_rows([])
         self.rows.set_rows([])
         self._show_summary()
         profile = self.context.profile
@@ -190,7 +192,7 @@ class InventoryView(QWidget):
         self.summary.setText(_("Reconciling…"))
 
         def show(result: Reconciliation) -> None:
-            if generation == self._generation:
+            if generation == self._generation and batch_id == self.batch_id:
                 self.result = result
                 self._show_rows()
 
