@@ -19,6 +19,7 @@ from inspector_app.screening import (
     FlagFilter,
     list_flags,
     review_flag,
+    review_of_flag,
     rule_summaries,
     run_screening,
     runs_of_batch,
@@ -323,6 +324,70 @@ def test_a_cancelled_run_leaves_no_run_and_a_finished_one_is_shown(
     view.header.picker.setCurrentIndex(1)
     _settle(qtbot, view)
     assert view.run.id == before[0].id
+
+
+def _unscreened(profile: OpenProfile) -> str:
+    """The partner batch (no screening run)."""
+    with profile.read_session() as session:
+        ids = [b.id for b in session.scalars(select(SettlementBatch)).all()]
+    return next(i for i in ids if not runs_of_batch(profile=profile, batch_id=i))
+
+
+def test_switching_batch_while_a_run_loads_drops_what_was_on_its_way(
+    qtbot: QtBot, view: ScreeningView
+) -> None:
+    run = view.run
+    assert run is not None
+    view._show_run(run)  # summaries, facets and standing on their way …
+    view.restart()  # … and a page of flags
+    assert view.table.lazy_model.fetching
+    view.set_batch(_unscreened(view.context.profile))  # meanwhile another batch is opened
+    qtbot.waitUntil(lambda: view.context.tasks.active_count == 0, timeout=WAIT)
+    # Nothing of the first batch's run arrived under the second (no exception either).
+    assert view.run is None and view.summaries == [] and not view.can_record
+    assert view.table.lazy_model.rows == [] and view.detail.detail is None
+    assert view.stack.currentWidget() is view.empty
+
+
+def test_a_run_finishing_after_a_batch_switch_says_nothing_under_the_other_batch(
+    qtbot: QtBot, view: ScreeningView
+) -> None:
+    view.start_run(RunChoice(only=("READMISSION",), parameters={}))
+    assert view.run_operation is not None
+    view.set_batch(_unscreened(view.context.profile))
+    with qtbot.waitSignal(view.screened, timeout=WAIT):
+        pass
+    qtbot.waitUntil(lambda: view.context.tasks.active_count == 0, timeout=WAIT)
+    assert "Screening done" not in view.message.text()
+    assert view.run is None
+
+
+def test_a_decision_waits_for_the_detail_of_the_newly_selected_flag(
+    qtbot: QtBot, view: ScreeningView, demo: OpenProfile
+) -> None:
+    shown = view.detail.detail
+    assert shown is not None
+    first = shown.flag
+    view.detail.note.setPlainText("note written for the FIRST flag")
+    # J moves on; before the next flag's detail arrives the user presses D.
+    qtbot.keyClick(view.table, Qt.Key.Key_J)
+    second = view.current_flag()
+    assert second is not None and second.id != first.id
+    assert view.detail.detail is not None and view.detail.detail.flag.id == first.id
+    assert not view.detail.buttons[FlagReviewStatus.DISMISSED].isEnabled()
+    assert view.detail.note.isReadOnly()
+    qtbot.keyClick(view.table, Qt.Key.Key_D)
+    view.decide(FlagReviewStatus.DISMISSED, "note written for the FIRST flag")  # refused too
+    qtbot.waitUntil(lambda: view.context.tasks.active_count == 0, timeout=WAIT)
+    assert review_of_flag(profile=demo, flag_id=second.id) is None
+    assert review_of_flag(profile=demo, flag_id=first.id) is None
+    # Once the second flag's detail is shown, its own (empty) note is there and D asks for one.
+    assert view.detail.detail is not None and view.detail.detail.flag.id == second.id
+    assert view.detail.note.toPlainText() == "" and not view.detail.note.isReadOnly()
+    assert view.detail.buttons[FlagReviewStatus.DISMISSED].isEnabled()
+    qtbot.keyClick(view.table, Qt.Key.Key_D)
+    assert view.detail.pending is FlagReviewStatus.DISMISSED
+    assert review_of_flag(profile=demo, flag_id=second.id) is None
 
 
 @pytest.mark.parametrize("why", ["closed case", "social supervisor"])

@@ -68,6 +68,7 @@ class FlagDetailWidget(QWidget):
         self.busy = False
         self.finding: FindingRow | None = None
         self.pending: FlagReviewStatus | None = None
+        self.expected: int | None = None  # the selected flag, whose detail may still be coming
         self._build()
         self.retranslate()
         self.show_detail(None)
@@ -264,6 +265,22 @@ class FlagDetailWidget(QWidget):
             self.related_lines.show_lines(related.lines if related else [], frozenset())
             self.line_tabs.setCurrentIndex(0)
 
+    def expect(self, flag_id: int | None) -> None:
+        """The flag ``flag_id`` was selected; its detail is on its way.
+
+        Until it arrives the detail (and its note) shown is another flag's: the decisions
+        wait, so that a key pressed meanwhile cannot record that note on the new flag.
+        """
+        self.expected = flag_id
+        if not self.current():
+            self.pending = None
+        self._update_enabled()
+
+    def current(self) -> bool:
+        """True when the detail shown is the selected flag's (decisions may be taken)."""
+        detail = self.detail
+        return detail is not None and (self.expected is None or detail.flag.id == self.expected)
+
     def set_recording(self, can_record: bool) -> None:
         """Whether the user may decide (the tab's banner says why not)."""
         self.can_record = can_record
@@ -421,8 +438,7 @@ class FlagDetailWidget(QWidget):
         self.facts.set_pairs(pairs, wide=(_("Diagnosis"),))
 
     def _update_enabled(self) -> None:
-        detail = self.detail
-        able = detail is not None and self.can_record and not self.busy
+        able = self.current() and self.can_record and not self.busy
         for button in self.buttons.values():
             button.setEnabled(able)
         self.note.setReadOnly(not able)
@@ -438,7 +454,7 @@ class FlagDetailWidget(QWidget):
 
         Returns True when the decision was passed on (``decided`` emitted).
         """
-        if self.detail is None or not self.can_record or self.busy:
+        if not self.current() or not self.can_record or self.busy:
             return False
         note = self.note.toPlainText().strip()
         if status in NOTE_REQUIRED and not note:

@@ -271,12 +271,17 @@ class ScreeningView(QWidget):
             self._show_run(run)
 
     def _clear_run(self) -> None:
+        """Show no run; whatever is still being read for the previous one is dropped."""
+        for channel in ("run", "list", "detail", "summary"):
+            self._generation[channel] += 1
         self.run = None
         self.summaries, self.facets, self.case_id, self.can_record = [], None, None, False
         self.header.show_runs(self.runs if self.batch_id else [], None)
         self.header.run_button.setEnabled(self._may_run())
         self.rules.clear()
-        self.table.lazy_model.set_rows([])
+        self.table.lazy_model.clear()
+        self.flag_total = None
+        self.detail.expect(None)
         self.detail.show_detail(None)
         self.stack.setCurrentWidget(self.empty)
         self._show_banner()
@@ -290,7 +295,7 @@ class ScreeningView(QWidget):
         self.stack.setCurrentWidget(self.body)
         self.detail.show_detail(None)
         latest = self._next("run")
-        profile, case_id = self.context.profile, run.case_id
+        profile, case_id, batch_id = self.context.profile, run.case_id, self.batch_id
 
         def work() -> tuple[list[RuleSummary], FlagFacets, FindingsView | None]:
             summaries = rule_summaries(profile=profile, run_id=run.id)
@@ -299,7 +304,7 @@ class ScreeningView(QWidget):
             return summaries, facets, standing
 
         def arrived(data: tuple[list[RuleSummary], FlagFacets, FindingsView | None]) -> None:
-            if not latest():
+            if not latest() or self.run is not run or self.batch_id != batch_id:
                 return
             summaries, facets, standing = data
             self.can_record = standing is not None and standing.can_record
@@ -318,9 +323,11 @@ class ScreeningView(QWidget):
         return not running and self.may_screen
 
     def _show_summaries(self, summaries: list[RuleSummary]) -> None:
-        assert self.run is not None
+        run = self.run
+        if run is None:
+            return
         self.summaries = summaries
-        self.rules.show_summaries(self.run, summaries)
+        self.rules.show_summaries(run, summaries)
         self.header.set_open_count(sum(s.unreviewed for s in summaries))
 
     def _show_facets(self, facets: FlagFacets) -> None:
@@ -424,6 +431,7 @@ class ScreeningView(QWidget):
 
     def _flag_selected(self, *_args: Any) -> None:
         flag = self.current_flag()
+        self.detail.expect(flag.id if flag is not None else None)
         if flag is None:
             self.detail.show_detail(None)
             return
@@ -485,20 +493,32 @@ class ScreeningView(QWidget):
 
     # -------------------------------------------------------------- review
 
+    def shown_flag(self) -> FlagRow | None:
+        """The flag whose detail (and note) is on screen, if it is also the selected one.
+
+        Between a move in the table and the arrival of the new flag's detail, the detail
+        and its note still belong to the previous flag: a decision then goes nowhere.
+        """
+        shown, selected = self.detail.detail, self.current_flag()
+        if shown is None or selected is None or shown.flag.id != selected.id:
+            return None
+        return shown.flag
+
     def decide(self, status: FlagReviewStatus, note: str) -> None:
-        """Record ``status`` (with ``note``) on the selected flag, in the background."""
+        """Record ``status`` (with ``note``) on the flag shown in the detail, in the background."""
         from inspector_app.screening import review_flag
 
-        flag = self.current_flag()
+        flag = self.shown_flag()
         if flag is None or not self.can_record:
             return
-        profile = self.context.profile
+        profile, run = self.context.profile, self.run
         self.detail.set_busy(True)
 
         def done(review: ReviewRow) -> None:
             self.detail.set_busy(False)
-            self._apply_review(review)
-            self._refresh_summaries()
+            if self.run is run:
+                self._apply_review(review)
+                self._refresh_summaries()
 
         def failed(error: BaseException) -> None:
             self.detail.set_busy(False)
@@ -532,11 +552,11 @@ class ScreeningView(QWidget):
         from inspector_app.findings.service import finding_detail
         from inspector_app.screening import finding_from_flag
 
-        flag = self.current_flag()
+        flag = self.shown_flag()
         confirmed = self.detail.status is FlagReviewStatus.CONFIRMED
         if flag is None or not self.can_record or not confirmed or self.detail.live_finding():
             return
-        profile = self.context.profile
+        profile, run, case_id = self.context.profile, self.run, self.case_id
         self.detail.set_busy(True)
 
         def work() -> FindingRow:
@@ -551,12 +571,12 @@ class ScreeningView(QWidget):
                     title=finding.title
                 )
             )
-            shown = self.current_flag()
-            if shown is not None and shown.id == flag.id:
+            shown = self.shown_flag()
+            if self.run is run and shown is not None and shown.id == flag.id:
                 self.detail.set_finding(finding)
                 self._load_detail(flag, keep_note=True)
-            if self.open_editor_after_finding and self.case_id is not None:
-                self._open_editor(self.case_id, finding.id)
+            if self.open_editor_after_finding and case_id is not None:
+                self._open_editor(case_id, finding.id)
 
         def failed(error: BaseException) -> None:
             self.detail.set_busy(False)
@@ -634,20 +654,22 @@ class ScreeningView(QWidget):
 
         def done(result: RunResult) -> None:
             finished()
-            self.show_message(
-                _("Screening done: {flags} flags on {claims} claims, {amount} at stake.").format(
-                    flags=formatting.count(result.flag_count),
-                    claims=formatting.count(result.flagged_claims),
-                    amount=formatting.money(result.amount_fen),
-                )
-            )
-            if batch_id == self.batch_id:
+            if batch_id == self.batch_id:  # the tab may show another batch by now
+                self.show_message(
+                    _("Screening done: {flags} flags on {claims} claims, {amount} at stake.")
+                    .format(
+                        flags=formatting.count(result.flag_count),
+                        claims=formatting.count(result.flagged_claims),
+                        amount=formatting.money(result.amount_fen),
+                    )
+                )  # fmt: skip
                 self.load_runs(select=result.run_id)
             self.screened.emit(result.run_id)
 
         def cancelled() -> None:
             finished()
-            self.show_message(_("Screening cancelled; nothing was recorded."))
+            if batch_id == self.batch_id:
+                self.show_message(_("Screening cancelled; nothing was recorded."))
 
         def failed(error: BaseException) -> None:
             finished()

@@ -66,6 +66,13 @@ class LazyRowTableModel(RowTableModel[R]):
         self.set_rows([])
         self.fetchMore(QModelIndex())
 
+    def clear(self) -> None:
+        """Drop every row and forget the fetch: a page still on its way is dropped on arrival."""
+        self._generation += 1
+        self._fetch, self._runner = None, None
+        self._cursor, self._complete, self._fetching = None, True, False
+        self.set_rows([])
+
     def canFetchMore(self, parent: QModelIndex | QPersistentModelIndex) -> bool:
         return not parent.isValid() and not self._complete and not self._fetching
 
