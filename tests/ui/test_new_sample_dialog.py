@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QWidget
 from pytestqt.qtbot import QtBot
 
+from inspector_app.i18n import _
 from inspector_app.profiles import OpenProfile
 from inspector_app.sampling import FrameDefinition, Stratifier, TierRule, describe_frame, redraw
 from inspector_app.statistics.allocation import Allocation
@@ -19,6 +20,7 @@ from ui.connectivity import ConnectivityMonitor
 from ui.context import ShellContext
 from ui.dialogs.new_sample_dialog import NewSampleDialog
 from ui.machine_settings import MachineSettings
+from ui.translation import apply_language
 from ui.workers import TaskManager
 
 TIMEOUT = 10_000
@@ -240,3 +242,71 @@ def test_invalid_input_disables_draw_and_says_why(
     settle(qtbot, dialog)
     qtbot.waitUntil(dialog.draw_button.isEnabled, timeout=TIMEOUT)
     assert dialog.problem_label.text() == ""
+
+
+def test_the_dialog_stays_open_while_drawing_and_delivers_the_sample(
+    qtbot: QtBot, demo_context: ShellContext, world: World, host: QWidget
+) -> None:
+    """Cancel, Escape and the window's close button are refused until the draw is in: a
+    closed dialog would drop the recorded sample and the user would draw again."""
+    dialog = open_dialog(qtbot, demo_context, world, host)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    got: list[object] = []
+    dialog.drawn.connect(got.append)
+    qtbot.waitUntil(dialog.draw_button.isEnabled, timeout=TIMEOUT)
+    dialog.draw()
+    assert dialog.drawing and not dialog.cancel_button.isEnabled()
+    assert dialog.result_label.isVisible() and dialog.result_label.text()
+    dialog.cancel_button.click()
+    dialog.reject()
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert not dialog.close()
+    assert dialog.isVisible()
+    qtbot.waitUntil(lambda: bool(got), timeout=TIMEOUT)
+    assert got == [dialog.drawn_summary] and dialog.isVisible()
+    assert dialog.cancel_button.isEnabled() and dialog.cancel_button.text() == "Close"
+    gone: list[bool] = []
+    dialog.destroyed.connect(lambda *_args: gone.append(True))
+    dialog.reject()
+    qtbot.waitUntil(lambda: bool(gone), timeout=TIMEOUT)
+
+
+def test_the_result_follows_a_language_switch(
+    qtbot: QtBot, demo_context: ShellContext, world: World, host: QWidget
+) -> None:
+    dialog = open_dialog(qtbot, demo_context, world, host)
+    dialog.size_spin.setValue(5)
+    draw(qtbot, dialog)
+    assert dialog.result_label.text().startswith("Drew 5 of")
+    try:
+        apply_language("zh_CN")
+        dialog.retranslate()
+        assert "随机种子" in dialog.result_label.text()
+        assert dialog.cancel_button.text() == _("Close") != "Close"
+    finally:
+        apply_language("en")
+        dialog.retranslate()
+    assert dialog.result_label.text().startswith("Drew 5 of")
+
+
+def test_the_planner_words_the_allocation_it_planned_for(
+    qtbot: QtBot, demo_context: ShellContext, world: World, host: QWidget
+) -> None:
+    dialog = open_dialog(qtbot, demo_context, world, host)
+    choose(dialog.method, SamplingMethod.STRATIFIED)
+    choose(dialog.stratify_by, Stratifier.AMOUNT)
+    planner = dialog.planner
+    words = {Allocation.NEYMAN: "sized for Neyman allocation",
+             Allocation.PROPORTIONAL: "sized for proportional allocation"}  # fmt: skip
+    for allocation, other in ((Allocation.NEYMAN, Allocation.PROPORTIONAL),
+                              (Allocation.PROPORTIONAL, Allocation.NEYMAN)):  # fmt: skip
+        choose(dialog.allocation, allocation)
+        settle(qtbot, dialog)
+        qtbot.waitUntil(
+            lambda: planner.plan is not None and planner.options.allocation is allocation,  # noqa: B023
+            timeout=TIMEOUT,
+        )
+        assert words[allocation] in planner.detail.text()
+        assert words[other] not in planner.detail.text()
+        if allocation is Allocation.PROPORTIONAL:
+            assert "Neyman" not in planner.detail.text()

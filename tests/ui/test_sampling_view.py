@@ -215,3 +215,38 @@ def test_the_tab_follows_a_language_switch(
     workspace.retranslate()
     assert workspace.tabs.tabText(workspace.tabs.indexOf(view)) == "Sampling && review"
     assert "Simple random" in view.design.text()
+
+
+def test_results_for_the_previous_batch_do_not_land_on_the_next(
+    qtbot: QtBot, demo_context: ShellContext, profile: OpenProfile, world: World
+) -> None:
+    """A claims read and a redraw started on one batch are dropped once another is shown."""
+    _draw(profile, world, "first", size=6)
+    workspace = open_tab(qtbot, demo_context, world)
+    view = workspace.sampling
+    assert len(view.unit_table.visible_rows()) == 6
+    view._units_for = None
+    view._draw_selected()  # re-reads the claims of the first batch's draw
+    view.verify()  # and redraws it
+    view.set_batch("no-such-batch")
+    qtbot.waitUntil(lambda: demo_context.tasks.active_count == 0, timeout=TIMEOUT)
+    assert view.stack.currentWidget() is view.empty
+    assert view.units == [] and view.unit_table.visible_rows() == []
+    assert view.last_redraw is None and view.status.text() == ""
+
+
+def test_a_redraw_is_reported_only_under_its_own_draw(
+    qtbot: QtBot, demo_context: ShellContext, profile: OpenProfile, world: World
+) -> None:
+    first = _draw(profile, world, "first", size=5)
+    second = _draw(profile, world, "second", size=5)
+    workspace = open_tab(qtbot, demo_context, world)
+    view = workspace.sampling
+    assert view.select_draw(first)
+    wait_idle(qtbot, view)
+    view.verify()
+    assert view.select_draw(second)
+    qtbot.waitUntil(lambda: demo_context.tasks.active_count == 0, timeout=TIMEOUT)
+    assert view.current_draw().draw_id == second
+    assert view.last_redraw is None and view.status.text() == ""
+    assert view.verify_button.isEnabled()

@@ -121,6 +121,7 @@ class SamplingView(QWidget):
         self._units_for: str | None = None
         self._draws_generation = 0
         self._units_generation = 0
+        self._batch_generation = 0  # advanced by set_batch: results for an older batch are dropped
         self.loading = False
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 8, 0, 0)
@@ -234,7 +235,8 @@ class SamplingView(QWidget):
             return work()
 
         operation: Operation[Any] = Operation(run, label=label)
-        operation.success(done).failure(failed).owned_by(self)
+        operation.success(self._for_this_batch(done)).failure(self._for_this_batch(failed))
+        operation.owned_by(self)
         if writes:
             operation.with_dialog(self)
         else:
@@ -245,8 +247,23 @@ class SamplingView(QWidget):
         self.loading = False
         error_report.handle_failure(error, self.status.setText, always_show=True)
 
+    def _for_this_batch(self, callback: Any) -> Any:
+        """``callback``, dropped (the error only logged) if another batch is shown meanwhile."""
+        generation = self._batch_generation
+
+        def call(value: Any) -> None:
+            if generation != self._batch_generation:
+                if isinstance(value, BaseException):
+                    error_report.log_error(value)
+                return
+            callback(value)
+
+        return call
+
     def set_batch(self, batch_id: str) -> None:
         """Show the samples of ``batch_id``."""
+        self._batch_generation += 1
+        self._units_generation += 1  # a claims read for the old batch's draw must not land here
         self.batch_id = batch_id
         self.draws, self.units = [], []
         self._units_for = None
@@ -435,9 +452,15 @@ class SamplingView(QWidget):
         self.status.setText(_("Redrawing…"))
 
         def done(result: RedrawResult) -> None:
+            self._update_buttons()
+            current = self.current_draw()
+            if current is None or current.draw_id != result.draw_id:
+                # Another draw was selected meanwhile: this result is not about it.
+                if self.status.text() == _("Redrawing…"):
+                    self.status.clear()
+                return
             self.last_redraw = result
             self._show_redraw(result)
-            self._update_buttons()
             if result.units_recreated and result.draw_id == self._units_for:
                 self._units_for = None  # the units were re-created: read them again
                 self._draw_selected()

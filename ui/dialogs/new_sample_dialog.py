@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QDate, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -336,6 +337,7 @@ class NewSampleDialog(QDialog):
         self._fill_runs()
         self.cancel_button.setText(_("Close") if self.drawn_summary is not None else _("Cancel"))
         self.draw_button.setText(pgettext("sampling", "Draw"))
+        self._show_result()
         self.frame_panel.retranslate()
         self.planner.retranslate()
         self._method_changed()
@@ -666,6 +668,8 @@ class NewSampleDialog(QDialog):
         assert frame is not None and options is not None
         profile = self.context.profile
         self.drawing = True
+        self.cancel_button.setEnabled(False)
+        self._show_result()
         self._update(request)
 
         def run(_progress: Progress) -> DrawSummary:
@@ -674,31 +678,59 @@ class NewSampleDialog(QDialog):
                 size=request.size, options=options, seed=request.seed, label=request.label,
             )  # fmt: skip
 
+        # No progress dialog: the draw cannot be stopped half-way (it is recorded in one
+        # transaction and does not check for cancel), so a Cancel button would lie. The
+        # dialog refuses to close until the result is in, so it is always delivered.
         operation: Operation[DrawSummary] = Operation(run, label=_("Drawing the sample"))
-        operation.success(self._drawn).failure(self._draw_failed).owned_by(self)
-        operation.with_dialog(self).run_in_background(self.context.tasks, writes=True)
+        operation.success(self._drawn).failure(self._draw_failed).quietly().owned_by(self)
+        operation.run_in_background(self.context.tasks, writes=True)
 
     def _drawn(self, summary: DrawSummary) -> None:
         self.drawing = False
         self.drawn_summary = summary
         self.seed.setText(summary.seed)
         self.seed.setReadOnly(True)
-        self.result_label.setText(
-            _("Drew {count} of {frame} claims with seed {seed}.").format(
-                count=formatting.count(summary.sample_size),
-                frame=formatting.count(summary.frame_size),
-                seed=summary.seed,
-            )
-        )
-        self.result_label.show()
+        self.cancel_button.setEnabled(True)
         self.cancel_button.setText(_("Close"))
+        self._show_result()
         self._update()
         self.drawn.emit(summary)
 
     def _draw_failed(self, error: BaseException) -> None:
         self.drawing = False
+        self.cancel_button.setEnabled(True)
+        self._show_result()
         self._update()
         error_report.handle_failure(error, self._say_problem, always_show=True)
+
+    def _show_result(self) -> None:
+        """Say what the draw is doing or made (re-read on a language switch)."""
+        summary = self.drawn_summary
+        if summary is not None:
+            text = _("Drew {count} of {frame} claims with seed {seed}.").format(
+                count=formatting.count(summary.sample_size),
+                frame=formatting.count(summary.frame_size),
+                seed=summary.seed,
+            )
+        elif self.drawing:
+            text = _("Drawing the sample…")
+        else:
+            text = ""
+        self.result_label.setText(text)
+        self.result_label.setVisible(bool(text))
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """The window's close button: refused while the draw runs (its result must arrive)."""
+        if self.drawing:
+            event.ignore()
+            return
+        super().closeEvent(event)
+
+    def reject(self) -> None:
+        """Cancel/Escape: refused while the draw runs, so the new sample is always shown."""
+        if self.drawing:
+            return
+        super().reject()
 
     def _say_problem(self, message: str) -> None:
         self.problem_label.setText(message)

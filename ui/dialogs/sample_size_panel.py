@@ -5,11 +5,11 @@ with its amount range, and what the method will take with certainty.
 
 Variables (amounts): the size that estimates the frame's total within ± P % at the chosen
 confidence, from the frame's mean and SD — or, at an expected error rate, from the
-improper amounts that rate implies; a stratified design is planned by Neyman over its
-strata. Attributes: the size whose exact interval of the error rate is within ± the
-precision. The formulas are ``inspector_app.statistics.sample_size`` (RAT-STATS); the panel
-only gathers inputs, plans in the background (scipy loads on first use) and offers the
-result to the size field.
+improper amounts that rate implies; a stratified design is planned over its strata for
+the allocation it will draw with (proportional or Neyman). Attributes: the size whose exact
+interval of the error rate is within ± the precision. The formulas are
+``inspector_app.statistics.sample_size`` (RAT-STATS); the panel only gathers inputs, plans
+in the background (scipy loads on first use) and offers the result to the size field.
 """
 
 from __future__ import annotations
@@ -344,19 +344,23 @@ class SampleSizePanel(QGroupBox):
                 )
             )  # fmt: skip
         elif plan.allocation:
-            lines.append(
-                _(
+            # The plan is sized for the allocation the draw will make (options.allocation).
+            if self.options.allocation is Allocation.NEYMAN:
+                text = _(
                     "± {precision} percent of the frame's total at {confidence} confidence, "
                     "sized for Neyman allocation: {strata}."
-                ).format(
+                )
+            else:
+                text = _(
+                    "± {precision} percent of the frame's total at {confidence} confidence, "
+                    "sized for proportional allocation: {strata}."
+                )
+            lines.append(
+                text.format(
                     precision=f"{self.precision.value():g}", confidence=confidence,
                     strata=strata_of(plan.allocation),
                 )
             )  # fmt: skip
-            if self.options.allocation is not Allocation.NEYMAN:
-                lines.append(
-                    _("Proportional allocation needs more claims than Neyman for this precision.")
-                )
             if plan.certainty:
                 lines.append(
                     _("Includes the {count} claims of the certainty stratum, taken whole.")
