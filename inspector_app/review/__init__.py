@@ -17,6 +17,7 @@ from inspector_app.review.worksheet import (
     open_worksheet,
     reopen_review,
     set_checks,
+    set_review_note,
     unlink_review,
     worksheet,
 )
@@ -37,6 +38,7 @@ __all__ = [
     "reopen_review",
     "review_progress",
     "set_checks",
+    "set_review_note",
     "unlink_review",
     "worksheet",
 ]

@@ -323,6 +323,16 @@ def complete_review(
         return view_of(session, access, unit, review)
 
 
+def set_review_note(profile: OpenProfile, *, review_id: str, note: str) -> WorksheetView:
+    """Save the review's note without completing it (only the team; not once completed)."""
+    with profile.session() as session:
+        review, access, unit = _writable(profile, session, review_id)
+        review.note = note.strip()
+        _event(profile, session, access.case_id, "review.note_set", review)
+        session.flush()
+        return view_of(session, access, unit, review)
+
+
 def reopen_review(profile: OpenProfile, *, review_id: str) -> WorksheetView:
     """Put a completed review back in progress (it stops counting until completed again)."""
     with profile.session() as session:

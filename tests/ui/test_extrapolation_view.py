@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from inspector_app.profiles import OpenProfile
+from inspector_app.review import complete_review, open_worksheet
 from inspector_app.review.appraisal import appraisals_of, appraise_draw
 from inspector_app.statistics.recovery import RecoveryRule
 from tests.ui.test_review_worksheet import draw
@@ -23,6 +24,7 @@ from ui.connectivity import ConnectivityMonitor
 from ui.context import ShellContext
 from ui.data.extrapolation_view import ExtrapolationDialog, open_extrapolation
 from ui.machine_settings import MachineSettings
+from ui.translation import apply_language
 from ui.workers import TaskManager
 
 
@@ -109,10 +111,14 @@ def test_the_view_shows_the_appraisal_and_records_it(
     assert len(kept) == 1 and kept[0].estimator == "ratio" and kept[0].confidence == 0.95
     assert _cells(dialog.recorded, 0)[7] == formatting.money(other.recovery_fen("ratio"))
     path = tmp_path / "appraisal.json"
-    dialog.export_json(path)
+    chooser = dialog.choose_export_file()  # non-modal: the dialog keeps running
+    assert (chooser is not None and not chooser.isModal()) or chooser.isVisible()
+    chooser.fileSelected.emit(str(path))
+    chooser.close()
     qtbot.waitUntil(lambda: dialog.busy == 0 and path.exists(), timeout=10_000)
     document = json.loads(path.read_text(encoding="utf-8"))
     assert document == json.loads(json.dumps(other.to_json("ratio")))
+    assert dialog.export_status.isVisible() and str(path) in dialog.export_status.text()
     dialog.close()
 
 
@@ -128,4 +134,38 @@ def test_open_reviews_are_refused_in_words(
     assert dialog.recovery_amount.text() == "—"
     assert not dialog.record_button.isEnabled() and not dialog.export_button.isEnabled()
     assert not dialog.estimators.isVisible() and not dialog.strata.isVisible()
+    dialog.close()
+
+
+def test_a_refusal_follows_the_language(
+    qtbot: QtBot, shell: ShellContext, profile: OpenProfile, world: World
+) -> None:
+    """The refusal's reason is written by the core: a language switch reads it again."""
+    draw_id, _numbers = draw(profile, world, size=4)
+    dialog = _open(qtbot, shell, draw_id)
+    assert "not reviewed yet" in dialog.refusal.text()
+    apply_language("zh_CN")
+    qtbot.waitUntil(lambda: "未复核" in dialog.refusal.text(), timeout=10_000)
+    _settle(qtbot, dialog)
+    apply_language("en")
+    qtbot.waitUntil(lambda: "not reviewed yet" in dialog.refusal.text(), timeout=10_000)
+    _settle(qtbot, dialog)
+    dialog.close()
+
+
+def test_no_precision_share_without_a_positive_estimate(
+    qtbot: QtBot, shell: ShellContext, profile: OpenProfile, world: World
+) -> None:
+    """Nothing disallowed: the point estimate is 0 and the precision share shows "—"."""
+    draw_id, numbers = draw(profile, world, size=4)
+    for number in numbers:  # every review completed, nothing disallowed
+        view = open_worksheet(profile, draw_id=draw_id, settlement_no=number)
+        complete_review(profile, review_id=view.review_id or "")
+    dialog = _open(qtbot, shell, draw_id)
+    assert not dialog.refusal.isVisible()
+    model = dialog.estimators.model()
+    for row in range(model.rowCount()):
+        assert _cells(dialog.estimators, row)[8] == "—"
+        tip = model.index(row, 8).data(Qt.ItemDataRole.ToolTipRole)
+        assert tip and "zero or negative" in tip
     dialog.close()

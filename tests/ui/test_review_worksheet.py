@@ -195,3 +195,98 @@ def test_a_social_supervisor_reads_under_a_banner(
     qtbot.waitUntil(lambda: dialog.checks.rows[0][1].text() == "患者身份核实", timeout=10_000)
     settle(qtbot, dialog)
     dialog.close()
+
+
+def test_typed_input_survives_another_save(
+    qtbot: QtBot, shell: ShellContext, profile: OpenProfile, world: World
+) -> None:
+    """Answering a check while a note and a line's reason are typed keeps both as typed."""
+    draw_id, numbers = draw(profile, world, size=4)
+    _parent, dialog = _open(qtbot, shell, draw_id, numbers[0], [])
+    view = dialog.view
+    assert view is not None
+    line = next(ln for ln in view.lines if ln.amount_fen > 0 and ln.coverage_class != "C")
+    dialog.lines.select_line(line.line_no)
+    qtbot.keyClick(dialog.lines, Qt.Key.Key_D)
+    dialog.editor.set_violation("art38.3")
+    dialog.editor.reason.setText("typed reason, not yet saved")
+    dialog.note.setText("typed review note")
+    key = view.checks[0].key
+    qtbot.mouseClick(dialog.findChild(QWidget, f"check_{key}_yes"), Qt.MouseButton.LeftButton)
+    settle(qtbot, dialog)
+    assert dialog.view is not None and dialog.view.checks[0].answer == "yes"
+    assert dialog.note.text() == "typed review note"
+    assert dialog.editor.reason.text() == "typed reason, not yet saved"
+    assert dialog.editor.buttons[LineDecision.DISALLOWED].isChecked()
+    # A language switch re-reads the worksheet and keeps them too.
+    apply_language("zh_CN")
+    qtbot.waitUntil(lambda: dialog.checks.rows[0][1].text() == "患者身份核实", timeout=10_000)
+    settle(qtbot, dialog)
+    assert dialog.editor.reason.text() == "typed reason, not yet saved"
+    assert dialog.note.text() == "typed review note"
+    apply_language("en")
+    settle(qtbot, dialog)
+    # Moving to another line saves the pending one as Enter would.
+    other = next(ln for ln in dialog.view.lines if ln.line_no != line.line_no)
+    dialog.lines.select_line(other.line_no)
+    settle(qtbot, dialog)
+    assert dialog.lines.current_row() is not None
+    assert dialog.lines.current_row().line_no == other.line_no
+    saved = {ln.line_no: ln for ln in worksheet(profile, review_id=view.review_id or "").lines}
+    assert saved[line.line_no].decision is LineDecision.DISALLOWED
+    assert saved[line.line_no].reason == "typed reason, not yet saved"
+    # The note is saved when its editing finishes, without completing the review.
+    dialog.note.editingFinished.emit()
+    settle(qtbot, dialog)
+    assert worksheet(profile, review_id=view.review_id or "").note == "typed review note"
+    assert dialog.view.status is ReviewStatus.IN_PROGRESS
+    dialog.close()
+
+
+def test_an_unsaveable_line_keeps_the_worksheet_where_it_is(
+    qtbot: QtBot, shell: ShellContext, profile: OpenProfile, world: World
+) -> None:
+    """A pending disallowance without a violation type blocks moving and (once) closing."""
+    draw_id, numbers = draw(profile, world, size=4)
+    parent, dialog = _open(qtbot, shell, draw_id, numbers[0], [])
+    view = dialog.view
+    assert view is not None and len(view.lines) >= 2
+    line = next(ln for ln in view.lines if ln.amount_fen > 0 and ln.coverage_class != "C")
+    other = next(ln for ln in view.lines if ln.line_no != line.line_no)
+    dialog.lines.select_line(line.line_no)
+    qtbot.keyClick(dialog.lines, Qt.Key.Key_D)  # no violation type chosen yet
+    dialog.editor.reason.setText("half typed")
+    dialog.lines.select_line(other.line_no)
+    assert dialog.busy == 0
+    assert dialog.lines.current_row() is not None
+    assert dialog.lines.current_row().line_no == line.line_no
+    assert dialog.editor.reason.text() == "half typed"
+    assert "not saved" in dialog.error_label.text()
+    dialog.close()
+    assert dialog.isVisible() and "Close again" in dialog.error_label.text()
+    # With the type chosen, closing saves the line first.
+    dialog.editor.set_violation("art38.3")
+    dialog.close()
+    qtbot.waitUntil(lambda: parent.findChild(ReviewWorksheetDialog) is None, timeout=10_000)
+    qtbot.waitUntil(lambda: shell.tasks.active_count == 0, timeout=10_000)
+    saved = {ln.line_no: ln for ln in worksheet(profile, review_id=view.review_id or "").lines}
+    assert saved[line.line_no].decision is LineDecision.DISALLOWED
+    assert saved[line.line_no].reason == "half typed"
+
+
+def test_closing_twice_discards_what_cannot_be_saved(
+    qtbot: QtBot, shell: ShellContext, profile: OpenProfile, world: World
+) -> None:
+    draw_id, numbers = draw(profile, world, size=4)
+    parent, dialog = _open(qtbot, shell, draw_id, numbers[0], [])
+    view = dialog.view
+    assert view is not None
+    line = next(ln for ln in view.lines if ln.amount_fen > 0 and ln.coverage_class != "C")
+    dialog.lines.select_line(line.line_no)
+    qtbot.keyClick(dialog.lines, Qt.Key.Key_D)  # no violation type: cannot be saved
+    dialog.close()
+    assert dialog.isVisible() and "Close again" in dialog.error_label.text()
+    dialog.close()
+    qtbot.waitUntil(lambda: parent.findChild(ReviewWorksheetDialog) is None, timeout=10_000)
+    saved = {ln.line_no: ln for ln in worksheet(profile, review_id=view.review_id or "").lines}
+    assert not saved[line.line_no].decided

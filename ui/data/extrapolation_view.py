@@ -88,6 +88,22 @@ def distribution_text(interval: Interval) -> str:
     return "z"
 
 
+def precision_percent_text(row: EstimatorRow) -> str:
+    """The precision as a share of the point estimate; ``—`` when the point estimate is not
+    positive (the share means nothing then, and 0.00% would read as perfectly precise)."""
+    interval = row.interval
+    if interval.estimate.point <= 0:
+        return "—"
+    return f"{interval.precision_percent}%"
+
+
+def precision_percent_tooltip(row: EstimatorRow) -> str:
+    """Why the precision share is missing, when it is."""
+    if row.interval.estimate.point <= 0:
+        return _("No share: the point estimate is zero or negative.")
+    return ""
+
+
 def estimator_label(name: str) -> str:
     """An estimator's name in words."""
     return _(ESTIMATOR_LABELS.get(name, name))
@@ -117,8 +133,8 @@ def _interval_columns(first: Callable[[], str]) -> list[Column[EstimatorRow]]:
         Column(lambda: _("Lower limit"), money(lambda i: i.lower), align=RIGHT, width=120),
         Column(lambda: _("Upper limit"), money(lambda i: i.upper), align=RIGHT, width=120),
         Column(lambda: _("Precision"), money(lambda i: i.precision), align=RIGHT, width=110),
-        Column(lambda: _("Precision %"), lambda r: f"{r.interval.precision_percent}%",
-               align=RIGHT, width=80),
+        Column(lambda: _("Precision %"), precision_percent_text, align=RIGHT, width=80,
+               tooltip=precision_percent_tooltip),
         Column(lambda: _("Distribution"), lambda r: distribution_text(r.interval), stretch=True),
     ]  # fmt: skip
 
@@ -191,8 +207,9 @@ class ExtrapolationDialog(QDialog):
         self.setObjectName("extrapolation")
         self.setMinimumSize(1120, 780)
         self._build()
+        self.export_dialog: QFileDialog | None = None
         self.retranslate()
-        follow_language(self, self.retranslate)
+        follow_language(self, self._language_changed)
         self.load()
 
     def _build(self) -> None:
@@ -241,7 +258,11 @@ class ExtrapolationDialog(QDialog):
         self.error_label.hide()
         layout.addWidget(self.error_label)
         buttons = QHBoxLayout()
-        buttons.addStretch(1)
+        self.export_status = QLabel(self)
+        self.export_status.setObjectName("fieldHelp")
+        self.export_status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.export_status.hide()
+        buttons.addWidget(self.export_status, 1)
         self.close_button = QPushButton(self)
         self.close_button.clicked.connect(self.close)
         buttons.addWidget(self.close_button)
@@ -333,6 +354,13 @@ class ExtrapolationDialog(QDialog):
         for table in (self.estimators, self.strata, self.levels, self.recorded):
             table.retranslate()
         self._render()
+
+    def _language_changed(self) -> None:
+        """Re-read the texts, and the appraisal: its notes and a refusal's reason are
+        written by the core in the active language."""
+        self.retranslate()
+        if self.reading is not None:
+            self.load()
 
     # ------------------------------------------------------------- background
 
@@ -562,17 +590,22 @@ class ExtrapolationDialog(QDialog):
         self.show_error("")
         self._run(work, lambda _id: self.load(), label=_("Recording the appraisal"), writes=True)
 
-    def choose_export_file(self) -> None:
-        """Ask where to save the appraisal as JSON, then write it."""
+    def choose_export_file(self) -> QFileDialog | None:
+        """Ask where to save the appraisal as JSON (non-blocking), then write it."""
         reading = self.reading
         if reading is None or reading.result is None:
-            return
-        name, _filter = QFileDialog.getSaveFileName(
-            self, _("Export the appraisal"), f"appraisal-{reading.summary.draw_id[:8]}.json",
-            _("JSON files (*.json)"),
-        )  # fmt: skip
-        if name:
-            self.export_json(Path(name))
+            return None
+        dialog = QFileDialog(self, _("Export the appraisal"))
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setFileMode(QFileDialog.FileMode.AnyFile)
+        dialog.setNameFilter(_("JSON files (*.json)"))
+        dialog.setDefaultSuffix("json")
+        dialog.selectFile(f"appraisal-{reading.summary.draw_id[:8]}.json")
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.fileSelected.connect(lambda name: self.export_json(Path(name)) if name else None)
+        self.export_dialog = dialog
+        dialog.open()
+        return dialog
 
     def export_json(self, path: Path) -> None:
         """Write the appraisal shown (every estimator, every level, the draw) to ``path``."""
@@ -586,7 +619,13 @@ class ExtrapolationDialog(QDialog):
             path.write_text(text + "\n", encoding="utf-8")
             return path
 
-        self._run(work, lambda _path: None, label=_("Exporting the appraisal"))
+        def written(where: Path) -> None:
+            self.export_status.setText(_("Appraisal written to {path}").format(path=where))
+            self.export_status.show()
+
+        self.show_error("")
+        self.export_status.hide()
+        self._run(work, written, label=_("Exporting the appraisal"))
 
 
 def open_extrapolation(parent: QWidget, context: ShellContext, *, draw_id: str) -> None:

@@ -261,7 +261,7 @@ class LineEditor(QFrame):
         self.save_button.setText(_("Save line"))
         self.accept_rest_button.setText(_("Accept all open lines"))
         self._fill_violations()
-        self.show_line(self.line)
+        self._show_texts()  # keeps what was typed and not saved yet
 
     def _fill_violations(self) -> None:
         from inspector_app.findings.catalogue import group_label, grouped
@@ -294,8 +294,49 @@ class LineEditor(QFrame):
         return str(self.violation.currentData() or "")
 
     def show_line(self, line: LineView | None) -> None:
-        """Fill the editor with ``line``'s decision."""
+        """Fill the editor with ``line``'s decision (what was typed and not saved is dropped)."""
         self.line = line
+        self._show_texts()
+        if line is None:
+            return
+        self.buttons[line.decision].setChecked(True)
+        self.amount.setText(format_amount_input(line.disallowed_fen or line.amount_fen))
+        self.set_violation(line.violation_code)
+        self.reason.setText(line.reason)
+        self._toggled()
+
+    def update_line(self, line: LineView) -> None:
+        """Take the saved state of the line being edited without dropping unsaved input:
+        a save of something else (a check, a link) must not wipe a reason being typed."""
+        if self.line is not None and self.line.line_no == line.line_no and self.is_dirty():
+            self.line = line
+            self._show_texts()
+            if self._state() == _saved_state(line):
+                self.show_line(line)  # what was typed is what is now saved
+            return
+        self.show_line(line)
+
+    def is_dirty(self) -> bool:
+        """Whether the editor holds a decision that differs from the line's saved one."""
+        return self.line is not None and self._state() != _saved_state(self.line)
+
+    def _state(self) -> tuple[object, ...]:
+        line = self.line
+        assert line is not None
+        decision = self._chosen() if self.decisions.checkedButton() else LineDecision.ACCEPTED
+        if decision is LineDecision.ACCEPTED:
+            return (LineDecision.ACCEPTED,)
+        amount: object
+        try:
+            amount = parse_amount(self.amount.text())
+        except ValueError:
+            amount = self.amount.text()
+        if decision is LineDecision.DISALLOWED or amount == line.amount_fen:
+            decision, amount = LineDecision.DISALLOWED, line.amount_fen
+        return decision, amount, self.violation_code(), self.reason.text().strip()
+
+    def _show_texts(self) -> None:
+        line = self.line
         if line is None:
             self.title.setText(_("Select a line"))
             self.amount_help.setText("")
@@ -305,12 +346,7 @@ class LineEditor(QFrame):
                 number=line.line_no, item=line.item_name, amount=formatting.money(line.amount_fen)
             )
         )
-        self.buttons[line.decision].setChecked(True)
-        self.amount.setText(format_amount_input(line.disallowed_fen or line.amount_fen))
-        self.set_violation(line.violation_code)
-        self.reason.setText(line.reason)
         self.amount_help.setText(_("of {amount}").format(amount=formatting.money(line.amount_fen)))
-        self._toggled()
 
     def choose(self, decision: LineDecision) -> None:
         """Select ``decision`` (a disallowance starts from the line's whole amount)."""
@@ -360,6 +396,17 @@ class LineEditor(QFrame):
         if amount == line.amount_fen:
             return LineDecision.DISALLOWED, None, code, self.reason.text()
         return LineDecision.PARTLY_DISALLOWED, amount, code, self.reason.text()
+
+
+def _saved_state(line: LineView) -> tuple[object, ...]:
+    """What :meth:`LineEditor._state` reads when the editor shows ``line`` as saved."""
+    if line.decision is LineDecision.ACCEPTED:
+        return (LineDecision.ACCEPTED,)
+    amount = line.disallowed_fen or line.amount_fen
+    decision = line.decision
+    if decision is LineDecision.DISALLOWED or amount == line.amount_fen:
+        decision, amount = LineDecision.DISALLOWED, line.amount_fen
+    return decision, amount, line.violation_code, line.reason.strip()
 
 
 class ChecksWidget(CardWidget):

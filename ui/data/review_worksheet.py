@@ -5,8 +5,11 @@ the catalogue and a reason; the running examined → audited amounts follow the 
 ``inspector_app/review/amounts.py``. Keyboard: ↑/↓ move between lines, A accepts the line,
 D disallows it (the last violation type is kept: type the reason, Enter saves), P disallows
 part of it; Alt+←/→ go to the previous or next sampled claim. Every change is saved at once
-on the database worker. Users who cannot record (social supervisors, a closed case) read
-the worksheet under a banner that says why.
+on the database worker. What is typed and not saved yet is never overwritten by another
+save: a line's pending decision is saved (as Enter does) before moving to another line or
+claim or closing, the review note when its editing finishes; what cannot be saved keeps the
+worksheet where it is, with the reason. Users who cannot record (social supervisors, a
+closed case) read the worksheet under a banner that says why.
 
 The sampling tab opens it with :func:`open_review_worksheet`.
 """
@@ -119,6 +122,8 @@ class ReviewWorksheetDialog(QDialog):
         self.busy = 0
         self.last_violation = ""
         self._generation = 0
+        self._showing = False  # the table is refilled: its row changes are not the user's
+        self._refused = ""  # why closing was refused last: "invalid" input or a failed "write"
         self.setObjectName("reviewWorksheet")
         self.setMinimumSize(1180, 760)
         self._build()
@@ -203,9 +208,7 @@ class ReviewWorksheetDialog(QDialog):
         layout.addLayout(heading)
         self.lines = LineTable(panel)
         self.editor = LineEditor(panel)
-        self.lines.selectionModel().currentRowChanged.connect(
-            lambda *_args: self.editor.show_line(self.lines.current_row())
-        )
+        self.lines.selectionModel().currentRowChanged.connect(self._row_changed)
         self.lines.decision_key.connect(self._decision_key)
         self.lines.row_activated.connect(lambda _row: self.editor.reason.setFocus())
         layout.addWidget(self.lines, 1)
@@ -248,6 +251,8 @@ class ReviewWorksheetDialog(QDialog):
         self.error_label.hide()
         self.note = QLineEdit(self)
         self.note.setObjectName("reviewNote")
+        self.note.setMaxLength(2000)
+        self.note.editingFinished.connect(self.save_note)
         self.reopen_button = QPushButton(self)
         self.reopen_button.clicked.connect(self.reopen)
         self.complete_button = QPushButton(self)
@@ -370,6 +375,7 @@ class ReviewWorksheetDialog(QDialog):
         self, work: Callable[[], WorksheetView], label: str, then: Callable[[], None] | None = None
     ) -> None:
         def done(view: WorksheetView) -> None:
+            self._refused = ""
             self._show(view)
             if then is not None:
                 then()
@@ -380,16 +386,29 @@ class ReviewWorksheetDialog(QDialog):
     # --------------------------------------------------------------- showing
 
     def _show(self, view: WorksheetView) -> None:
+        """Show ``view``; a note or line decision typed and not saved yet stays as typed."""
         current = self.lines.current_row()
+        same_claim = self.view is not None and self.view.claim.settlement_no == (
+            view.claim.settlement_no
+        )
+        if not (same_claim and self.note_dirty()):
+            self.note.setText(view.note)
         self.view = view
         self.settlement_no = view.claim.settlement_no
-        self.note.setText(view.note)
-        self.lines.set_rows(view.lines)
-        if current is not None and any(line.line_no == current.line_no for line in view.lines):
-            self.lines.select_line(current.line_no)
+        self._showing = True
+        try:
+            self.lines.set_rows(view.lines)
+            if current is not None and any(line.line_no == current.line_no for line in view.lines):
+                self.lines.select_line(current.line_no)
+            else:
+                self.lines.select_first()
+        finally:
+            self._showing = False
+        row = self.lines.current_row()
+        if row is not None and same_claim:
+            self.editor.update_line(row)
         else:
-            self.lines.select_first()
-        self.editor.show_line(self.lines.current_row())
+            self.editor.show_line(row)
         self._render()
 
     def _render(self) -> None:
@@ -473,6 +492,91 @@ class ReviewWorksheetDialog(QDialog):
 
     # -------------------------------------------------------------- line edits
 
+    def note_dirty(self) -> bool:
+        """Whether the review note differs from the saved one."""
+        view = self.view
+        return view is not None and self.note.text().strip() != view.note.strip()
+
+    def line_dirty(self) -> bool:
+        """Whether the line editor holds a decision not saved yet."""
+        return self._editable() and self.editor.is_dirty()
+
+    def _row_changed(self, *_args: object) -> None:
+        """Another line was chosen: save the pending decision of the one left first (as
+        Enter does); when it cannot be saved, stay on it and say why."""
+        if self._showing:
+            return
+        row, left = self.lines.current_row(), self.editor.line
+        if left is None or row is None or row.line_no == left.line_no or not self.line_dirty():
+            self.editor.show_line(row)
+            return
+        self._showing = True
+        try:
+            self.lines.select_line(left.line_no)
+        finally:
+            self._showing = False
+        target = row.line_no
+        self._flush(lambda: self.lines.select_line(target), note=False)
+
+    def _flush(self, then: Callable[[], None], *, note: bool) -> bool:
+        """Save the pending line decision (and with ``note`` the review note) in one write,
+        then call ``then``; at once when nothing is pending. False (and the reason shown)
+        when the pending decision cannot be saved."""
+        from inspector_app.review import decide_line, set_review_note, worksheet
+
+        view, line = self.view, self.editor.line
+        pending_line = self.line_dirty() and line is not None
+        pending_note = note and self._editable() and self.note_dirty()
+        if view is None or view.review_id is None or not (pending_line or pending_note):
+            then()
+            return True
+        decision: tuple[LineDecision, int | None, str, str] | None = None
+        if pending_line and line is not None:
+            try:
+                decision = self.editor.decision()
+            except ValueError as exc:
+                self.show_error(
+                    _("Line {number} is not saved: {reason}").format(
+                        number=line.line_no, reason=exc
+                    )
+                )
+                self.lines.setFocus()
+                return False
+        profile, review_id, text = self.context.profile, view.review_id, self.note.text()
+        line_no = line.line_no if line is not None else 0
+        if decision is not None and decision[2]:
+            self.last_violation = decision[2]
+
+        def work() -> WorksheetView:
+            result: WorksheetView | None = None
+            if decision is not None:
+                chosen, amount, code, reason = decision
+                result = decide_line(
+                    profile, review_id=review_id, line_no=line_no, decision=chosen,
+                    disallowed_fen=amount, violation_code=code, reason=reason,
+                )  # fmt: skip
+            if pending_note:
+                result = set_review_note(profile, review_id=review_id, note=text)
+            return result if result is not None else worksheet(profile, review_id=review_id)
+
+        self._write(work, _("Saving the line decision"), then)
+        return True
+
+    def save_note(self) -> None:
+        """Save the review note when its editing finished (Enter, or the focus left it)."""
+        from inspector_app.review import set_review_note
+
+        view = self.view
+        if view is None or view.review_id is None or not self._editable():
+            return
+        if not self.note_dirty():
+            return
+        profile, review_id, text = self.context.profile, view.review_id, self.note.text()
+        self._write(
+            lambda: set_review_note(profile, review_id=review_id, note=text),
+            _("Saving the note"),
+        )
+
     def _decision_key(self, key: str) -> None:
         if self.lines.current_row() is None or self.busy or not self._editable():
             return
@@ -528,6 +632,9 @@ class ReviewWorksheetDialog(QDialog):
 
         view = self.view
         if view is None or view.review_id is None or self.busy or not self._editable():
+            return
+        if self.line_dirty():
+            self._flush(self.accept_remaining, note=False)  # the pending line as typed first
             return
         profile, review_id = self.context.profile, view.review_id
         numbers = [line.line_no for line in view.lines if not line.decided]
@@ -602,6 +709,9 @@ class ReviewWorksheetDialog(QDialog):
         view = self.view
         if view is None or view.review_id is None or self.busy or not self._editable():
             return
+        if self.line_dirty():
+            self._flush(self.complete, note=False)  # the pending line as typed first
+            return
         open_lines = [line for line in view.lines if not line.decided]
         unexplained = [
             line for line in view.lines
@@ -638,14 +748,48 @@ class ReviewWorksheetDialog(QDialog):
         if self.busy or self.settlement_no not in numbers:
             return
         index = numbers.index(self.settlement_no) + offset
-        if 0 <= index < len(numbers):
-            self.settlement_no = numbers[index]
-            self.view = None
+        if not 0 <= index < len(numbers):
+            return
+        if self.line_dirty() or (self._editable() and self.note_dirty()):
+            self._flush(lambda: self.step(offset), note=True)  # what was typed goes along
+            return
+        self.settlement_no = numbers[index]
+        self.view = None
+        self._showing = True
+        try:
             self.lines.set_rows([])
-            self.editor.show_line(None)
-            self.show_error("")
-            self._render()
-            self.load()
+        finally:
+            self._showing = False
+        self.editor.show_line(None)
+        self.note.clear()
+        self.show_error("")
+        self._render()
+        self.load()
+
+    def done(self, result: int) -> None:
+        """Close, saving what was typed first; when it cannot be saved, stay open and say
+        why (closing again then discards it)."""
+        pending = self.line_dirty() or (self._editable() and self.note_dirty())
+        if not pending or self.busy or self._refused == "write" or self.context.tasks.is_shut_down:
+            super().done(result)
+            return
+        if self._refused == "invalid" and not self._line_valid():
+            super().done(result)  # asked twice: the user means to discard it
+            return
+        if self._flush(lambda: self.done(result), note=True):
+            self._refused = "write"  # reset when the write succeeds
+            return
+        self._refused = "invalid"
+        self.show_error(self.error_label.text() + " " + _("Close again to discard it."))
+
+    def _line_valid(self) -> bool:
+        if not self.line_dirty():
+            return True
+        try:
+            self.editor.decision()
+        except ValueError:
+            return False
+        return True
 
     # ---------------------------------------------------------------- state
 
@@ -665,7 +809,7 @@ class ReviewWorksheetDialog(QDialog):
         self.keys_help.setVisible(self._editable())
         self.checks.set_editable(editable)
         self.complete_button.setEnabled(editable)
-        self.note.setEnabled(editable)
+        self.note.setEnabled(self._editable())  # typing on while a save runs loses nothing
         linkable = idle and view is not None and view.can_record and view.review_id is not None
         for listing in self.link_lists.values():
             listing.set_editable(linkable)
