@@ -131,6 +131,11 @@ class Operation(Generic[R]):
         self._dialog_timer: QTimer | None = None
         self._manager: TaskManager | None = None
 
+    @classmethod
+    def of(cls, work: Callable[[], R], *, label: str = "") -> Operation[R]:
+        """Background work that reports no progress (most reads and saves)."""
+        return cls(lambda _progress: work(), label=label)
+
     # ------------------------------------------------------------- fluent set-up
 
     def success(self, callback: Callable[[R], None]) -> Self:

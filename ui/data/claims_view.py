@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
 )
 
 from inspector_app.i18n import _
-from inspector_app.progress import Progress
 from inspector_app.vocabulary import (
     coverage_class_label,
     item_category_label,
@@ -202,10 +201,7 @@ class ClaimsView(QWidget):
         *,
         label: str,
     ) -> None:
-        def run(_progress: Progress) -> Any:
-            return work()
-
-        operation: Operation[Any] = Operation(run, label=label)
+        operation: Operation[Any] = Operation.of(work, label=label)
         operation.success(done).failure(failed).quietly().owned_by(self).run_in_background(
             self.context.tasks
         )

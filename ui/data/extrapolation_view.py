@@ -35,7 +35,6 @@ from PySide6.QtWidgets import (
 )
 
 from inspector_app.i18n import N_, _
-from inspector_app.progress import Progress
 from inspector_app.statistics.recovery import DEFAULT_RULE, REPORTED_LEVELS, RecoveryRule
 from local_db.enums import SamplingMethod
 from ui import error_report, formatting
@@ -367,9 +366,6 @@ class ExtrapolationDialog(QDialog):
     def _run(
         self, work: Callable[[], R], done: Callable[[R], None], *, label: str, writes: bool = False
     ) -> None:
-        def run(_progress: Progress) -> R:
-            return work()
-
         def succeeded(result: R) -> None:
             self.busy -= 1
             done(result)
@@ -382,7 +378,7 @@ class ExtrapolationDialog(QDialog):
 
         self.busy += 1
         self._enable()
-        operation: Operation[R] = Operation(run, label=label)
+        operation: Operation[R] = Operation.of(work, label=label)
         operation.success(succeeded).failure(failed).owned_by(self).quietly()
         operation.run_in_background(self.context.tasks, writes=writes)
 

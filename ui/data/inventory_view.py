@@ -13,7 +13,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
 
 from inspector_app.i18n import _, pgettext
-from inspector_app.progress import Progress
 from ui import error_report, formatting
 from ui.context import ShellContext
 from ui.widgets.data_table import RIGHT, Column, DataTableWidget
@@ -142,14 +141,11 @@ class InventoryView(QWidget):
         self._show_summary()
 
     def _run(self, work: Any, done: Any, *, label: str) -> None:
-        def run(_progress: Progress) -> Any:
-            return work()
-
         def failed(error: BaseException) -> None:
             error_report.log_error(error)
             self.summary.setText(_("The 进销存 data could not be read."))
 
-        operation: Operation[Any] = Operation(run, label=label)
+        operation: Operation[Any] = Operation.of(work, label=label)
         operation.success(done).failure(failed).quietly().owned_by(self).run_in_background(
             self.context.tasks
         )

@@ -37,7 +37,6 @@ from PySide6.QtWidgets import (
 )
 
 from inspector_app.i18n import _, pgettext
-from inspector_app.progress import Progress
 from inspector_app.vocabulary import visit_type_label
 from local_db.enums import LineDecision, LinkKind, ReviewStatus
 from ui import error_report, formatting
@@ -302,9 +301,6 @@ class ReviewWorksheetDialog(QDialog):
         """Run ``work`` off the GUI thread. A write still reports to ``on_changed`` when the
         dialog was closed meanwhile: the sampling tab's counts must follow."""
 
-        def run(_progress: Progress) -> R:
-            return work()
-
         def succeeded(result: R) -> None:
             if writes and (self._caller is None or shiboken6.isValid(self._caller)):
                 self.on_changed()
@@ -323,7 +319,7 @@ class ReviewWorksheetDialog(QDialog):
 
         self.busy += 1
         self._enable()
-        operation: Operation[R] = Operation(run, label=label)
+        operation: Operation[R] = Operation.of(work, label=label)
         operation.success(succeeded).failure(failed).quietly()
         if not writes:
             operation.owned_by(self)

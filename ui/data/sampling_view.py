@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
 )
 
 from inspector_app.i18n import _, pgettext
-from inspector_app.progress import Progress
 from inspector_app.sampling.ui_support import (
     allocation_label,
     method_label,
@@ -231,10 +230,7 @@ class SamplingView(QWidget):
     # ----------------------------------------------------------------- loading
 
     def _run(self, work: Any, done: Any, failed: Any, *, label: str, writes: bool = False) -> None:
-        def run(_progress: Progress) -> Any:
-            return work()
-
-        operation: Operation[Any] = Operation(run, label=label)
+        operation: Operation[Any] = Operation.of(work, label=label)
         operation.success(self._for_this_batch(done)).failure(self._for_this_batch(failed))
         operation.owned_by(self)
         if writes:

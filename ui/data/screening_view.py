@@ -183,10 +183,7 @@ class ScreeningView(QWidget):
         label: str,
         writes: bool = False,
     ) -> None:
-        def run(_progress: Progress) -> Any:
-            return work()
-
-        operation: Operation[Any] = Operation(run, label=label)
+        operation: Operation[Any] = Operation.of(work, label=label)
         operation.success(done).failure(failed).quietly().owned_by(self).run_in_background(
             self.context.tasks, writes=writes
         )

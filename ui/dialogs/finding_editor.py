@@ -38,7 +38,6 @@ from PySide6.QtWidgets import (
 from inspector_app.findings.amounts import format_amount_input, parse_amount
 from inspector_app.findings.catalogue import Catalogue, ViolationType, group_label
 from inspector_app.i18n import _, pgettext
-from inspector_app.progress import Progress
 from inspector_app.vocabulary import finding_status_label, handling_label
 from local_db.enums import FindingStatus, Handling
 from ui import error_report, formatting
@@ -331,10 +330,7 @@ class FindingEditorDialog(QDialog):
         label: str,
         writes: bool = False,
     ) -> None:
-        def run(_progress: Progress) -> R:
-            return work()
-
-        operation: Operation[Any] = Operation(run, label=label)
+        operation: Operation[Any] = Operation.of(work, label=label)
         operation.success(done).failure(self._failed).owned_by(self).quietly()
         operation.run_in_background(self.context.tasks, writes=writes)
 

@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
 )
 
 from inspector_app.i18n import _
-from inspector_app.progress import Progress
 from inspector_app.settlement_import import (
     ColumnMapping,
     ImportSource,
@@ -573,9 +572,6 @@ class ImportMappingPage(QWidget):
     # ----------------------------------------------------------------- running
 
     def _run(self, work: Any, done: Any, *, label: str, failed: Any) -> None:
-        def run(_progress: Progress) -> Any:
-            return work()
-
-        operation: Operation[Any] = Operation(run, label=label)
+        operation: Operation[Any] = Operation.of(work, label=label)
         operation.success(done).failure(failed).quietly().owned_by(self)
         operation.run_in_background(self.context.tasks)

@@ -353,10 +353,7 @@ class ImportResultPage(QWidget):
             return Page(rows=rows, cursor=offset + len(rows) if len(rows) == PROBLEM_PAGE else None)
 
         def runner(work: Any, done: Any, failed: Any) -> None:
-            def run(_progress: Progress) -> Any:
-                return work()
-
-            operation: Operation[Any] = Operation(run, label=_("Reading the import's problems"))
+            operation: Operation[Any] = Operation.of(work, label=_("Reading the import's problems"))
             operation.success(done).failure(failed).quietly().owned_by(self)
             operation.run_in_background(self.context.tasks)
 

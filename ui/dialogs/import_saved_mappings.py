@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
 )
 
 from inspector_app.i18n import _
-from inspector_app.progress import Progress
 from inspector_app.settlement_import import ColumnMapping, SavedMapping, role_label
 from local_db.enums import ImportFileRole
 from ui.context import ShellContext
@@ -201,14 +200,11 @@ class SavedMappingsBar(QWidget):
                   label=_("Deleting the mapping"), writes=True)  # fmt: skip
 
     def _run(self, work: Any, done: Any, *, label: str, writes: bool = False) -> None:
-        def run(_progress: Progress) -> Any:
-            return work()
-
         def failed(error: BaseException) -> None:
             self.busy = False
             self._fill()
             handle_failure(error, self.status.setText)
 
-        operation: Operation[Any] = Operation(run, label=label)
+        operation: Operation[Any] = Operation.of(work, label=label)
         operation.success(done).failure(failed).quietly().owned_by(self)
         operation.run_in_background(self.context.tasks, writes=writes)

@@ -41,7 +41,6 @@ from inspector_app.interviews.service import (
     id_type_label,
     transcript,
 )
-from inspector_app.progress import Progress
 from inspector_app.vocabulary import team_role_label
 from ui import error_report
 from ui.context import ShellContext
@@ -301,10 +300,7 @@ class InterviewEditorDialog(QDialog):
     def _run(
         self, work: Callable[[], R], done: Callable[[R], None], *, label: str, writes: bool
     ) -> None:
-        def run(_progress: Progress) -> R:
-            return work()
-
-        operation: Operation[Any] = Operation(run, label=label)
+        operation: Operation[Any] = Operation.of(work, label=label)
         operation.success(done).failure(self._failed).owned_by(self).quietly()
         operation.run_in_background(self.context.tasks, writes=writes)
 

@@ -32,7 +32,6 @@ from PySide6.QtWidgets import (
 )
 
 from inspector_app.i18n import _
-from inspector_app.progress import Progress
 from inspector_app.sampling.design import DesignOptions
 from inspector_app.sampling.ui_support import strata_of, stratum_label
 from inspector_app.statistics.allocation import Allocation
@@ -291,9 +290,6 @@ class SampleSizePanel(QGroupBox):
                     confidence=confidence,
                 )  # fmt: skip
 
-        def run(_progress: Progress) -> SizePlan:
-            return work()
-
         def done(plan: SizePlan) -> None:
             if generation == self._generation:
                 self.plan, self.planning = plan, False
@@ -304,7 +300,7 @@ class SampleSizePanel(QGroupBox):
                 self.planning = False
                 error_report.handle_failure(error, self._show_problem)
 
-        operation: Operation[SizePlan] = Operation(run, label=_("Planning the sample size"))
+        operation: Operation[SizePlan] = Operation.of(work, label=_("Planning the sample size"))
         operation.success(done).failure(failed).quietly().owned_by(self)
         self.planning = True
         operation.run_in_background(self.context.tasks)

@@ -15,7 +15,6 @@ from typing import Any, TypeVar
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QMessageBox, QVBoxLayout, QWidget
 
-from inspector_app.progress import Progress
 from ui import error_report
 from ui.context import ShellContext
 from ui.workers import Operation
@@ -104,10 +103,7 @@ class CaseTab(QWidget):
                     self.stale = True
                 self._report(error)
 
-        def run(_progress: Progress) -> R:
-            return work()
-
-        operation: Operation[Any] = Operation(run, label=label)
+        operation: Operation[Any] = Operation.of(work, label=label)
         operation.success(deliver).failure(fail).quietly().owned_by(self).run_in_background(
             self.context.tasks
         )
@@ -127,10 +123,7 @@ class CaseTab(QWidget):
                 done(result)
             self.changed.emit()
 
-        def run(_progress: Progress) -> R:
-            return work()
-
-        operation: Operation[Any] = Operation(run, label=label)
+        operation: Operation[Any] = Operation.of(work, label=label)
         operation.success(deliver).failure(self._report).owned_by(self)
         if quiet:
             operation.quietly()

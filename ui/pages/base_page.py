@@ -12,7 +12,6 @@ from typing import Any, TypeVar
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from inspector_app.progress import Progress
 from ui import error_report
 from ui.context import ShellContext
 from ui.workers import Operation
@@ -108,10 +107,7 @@ class BasePage(QWidget):
             if failed is not None:
                 failed(error)
 
-        def run(_progress: Progress) -> R:
-            return work()
-
-        operation: Operation[Any] = Operation(run, label=label)
+        operation: Operation[Any] = Operation.of(work, label=label)
         return (
             operation.success(deliver)
             .failure(fail)
