@@ -190,6 +190,16 @@ def service_day(alias: str = "l") -> str:
     return f"substr({alias}.service_time, 1, 10)"
 
 
+# The detail every line-level flag carries: which line, which item, which day.
+LINE_ITEM = {
+    "line_no": "l.line_no",
+    "item_code": "l.item_code",
+    "item_name": "l.item_name",
+    "service_date": service_day(),
+}
+LINE_DETAIL = frozenset(LINE_ITEM)
+
+
 def marked_lines(*tables: str) -> str:
     """``FROM`` body over the lines the rule's check marked, ``l`` and the given tables.
 

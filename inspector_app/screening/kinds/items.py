@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from inspector_app.screening.kinds.base import (
     INSERT_HIT,
+    LINE_DETAIL,
+    LINE_ITEM,
     ClaimAggregates,
     Kind,
     LineCheck,
@@ -21,13 +23,6 @@ from inspector_app.screening.kinds.base import (
     service_day,
 )
 
-LINE_ITEM = {
-    "line_no": "l.line_no",
-    "item_code": "l.item_code",
-    "item_name": "l.item_name",
-    "service_date": service_day(),
-}
-LINE_DETAIL = frozenset(LINE_ITEM)
 # Completed years on the day of service (birth dates and times are ISO text).
 AGE_SQL = (
     "(CAST(substr(l.service_time, 1, 4) AS INTEGER)"
