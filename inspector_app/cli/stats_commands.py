@@ -39,7 +39,8 @@ def _confidence(text: str) -> float:
     return value
 
 
-def _positive_int(text: str) -> int:
+def _count(text: str, *, minimum: int) -> int:
+    """A whole number of at least ``minimum`` (thousands separators allowed)."""
     from inspector_app.statistics.sample_csv import parse_count
 
     try:
@@ -48,23 +49,19 @@ def _positive_int(text: str) -> int:
         raise argparse.ArgumentTypeError(
             _("not a whole number: {text}").format(text=text)
         ) from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(_("must be positive"))
+    if value < minimum:
+        raise argparse.ArgumentTypeError(
+            _("must be positive") if minimum > 0 else _("must not be negative")
+        )
     return value
+
+
+def _positive_int(text: str) -> int:
+    return _count(text, minimum=1)
 
 
 def _non_negative_int(text: str) -> int:
-    from inspector_app.statistics.sample_csv import parse_count
-
-    try:
-        value = parse_count(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            _("not a whole number: {text}").format(text=text)
-        ) from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(_("must not be negative"))
-    return value
+    return _count(text, minimum=0)
 
 
 def _amount_fen(text: str) -> int:
