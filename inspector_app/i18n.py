@@ -15,7 +15,9 @@ from __future__ import annotations
 import gettext as _gettext
 import locale
 import os
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from inspector_app.resources import resource_path
@@ -37,6 +39,9 @@ LANGUAGES = (Language("zh_CN", "简体中文"), Language("en", "English"))
 _translations: _gettext.NullTranslations = _gettext.NullTranslations()
 _current = "en"
 _listeners: list[Callable[[str], None]] = []
+# A per-thread language (documents in Chinese built while the screen is in English); it
+# never notifies listeners and never changes what other threads see.
+_thread = threading.local()
 
 
 def catalog_dir() -> str:
@@ -69,8 +74,37 @@ def set_language(code: str) -> None:
 
 
 def current_language() -> str:
-    """Code of the active language."""
-    return _current
+    """Code of the active language (this thread's override, if one is in force)."""
+    return getattr(_thread, "code", None) or _current
+
+
+def _active() -> _gettext.NullTranslations:
+    override: _gettext.NullTranslations | None = getattr(_thread, "translations", None)
+    return override if override is not None else _translations
+
+
+@contextmanager
+def language_override(code: str) -> Iterator[None]:
+    """Translate into ``code`` in this thread only, for the length of a ``with`` block.
+
+    Documents have their own language (Chinese by default, whatever the screen shows);
+    the UI's listeners are not told, and other threads keep the active language.
+
+    Raises:
+        ValueError: the language is not shipped or its compiled catalog is missing.
+    """
+    if code not in {language.code for language in LANGUAGES}:
+        raise ValueError(f"unsupported language {code!r}")
+    try:
+        translations = _load(code)
+    except OSError as exc:
+        raise ValueError(f"no compiled catalog for {code!r}: run 'make i18n'") from exc
+    previous = getattr(_thread, "translations", None), getattr(_thread, "code", None)
+    _thread.translations, _thread.code = translations, code
+    try:
+        yield
+    finally:
+        _thread.translations, _thread.code = previous
 
 
 def system_language() -> str:
@@ -99,17 +133,17 @@ def remove_listener(callback: Callable[[str], None]) -> None:
 
 def _(message: str) -> str:
     """Translate ``message`` in the active language."""
-    return _translations.gettext(message)
+    return _active().gettext(message)
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
     """Translate with the plural form the active language uses for ``n``."""
-    return _translations.ngettext(singular, plural, n)
+    return _active().ngettext(singular, plural, n)
 
 
 def pgettext(context: str, message: str) -> str:
     """Translate ``message`` in ``context`` (the same English word, different meanings)."""
-    return _translations.pgettext(context, message)
+    return _active().pgettext(context, message)
 
 
 def N_(message: str) -> str:

@@ -220,3 +220,23 @@ class OutboxOperation(StrEnum):
 def values(enum: type[StrEnum]) -> list[str]:
     """The stored values of an enum, for CHECK constraints and validation."""
     return [member.value for member in enum]
+
+
+class DocumentKind(StrEnum):
+    """The documents an inspection produces (codes used in file names, rows and on the wire)."""
+
+    NOTICE = "notice"  # 检查通知书
+    ONSITE_RECORD = "onsite_record"  # 现场检查笔录
+    INTERVIEW_RECORD = "interview_record"  # 询问笔录 (one per interview)
+    FINDINGS_LIST = "findings_list"  # 问题清单 / 检查结果告知书
+    EVIDENCE_LIST = "evidence_list"  # 证据清单
+    SAMPLING_REPORT = "sampling_report"  # 抽样与推算报告
+
+
+class SignerRole(StrEnum):
+    """Whose handwritten signature a signature block holds."""
+
+    INSPECTOR = "inspector"  # a member of the team (检查人员)
+    RECORDER = "recorder"  # who wrote the record (记录人)
+    REPRESENTATIVE = "representative"  # the institution's representative (被检查单位负责人)
+    INTERVIEWEE = "interviewee"  # the person interviewed (被询问人)

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install the Debian packages the application and its tests need, if any are missing.
 #   Qt's runtime libraries (xcb, EGL/GL, xkbcommon, fontconfig, dbus, pulse for QtMultimedia),
-#   a TrueType CJK font, poppler-utils (pdftoppm/pdffonts/pdfsig), sqlite3 (to prove the
+#   a TrueType CJK font, poppler-utils (pdftoppm/pdffonts/pdfsig), libnss3-tools (certutil:
+#   the NSS trust store pdfsig validates against), sqlite3 (to prove the
 #   database is unreadable without its key), Xvfb + xauth (screenshots, `xvfb-run make run`).
 set -euo pipefail
 
@@ -10,7 +11,7 @@ PACKAGES=(
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-image0
   libxcb-render-util0 libxcb-xinerama0 libxcb-randr0 libnss3 libxcomposite1 libxdamage1
   libxrandr2 libxtst6 libxi6 libasound2
-  fonts-wqy-zenhei poppler-utils sqlite3 xvfb xauth
+  fonts-wqy-zenhei poppler-utils libnss3-tools sqlite3 xvfb xauth
 )
 
 # A Debian-packaged Python needs python3-venv for `python3 -m venv` (ensurepip).

@@ -67,20 +67,28 @@ def isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Ite
     i18n.set_language("en")
 
 
-@pytest.fixture(scope="session")
-def template_profile(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A freshly created, migrated, empty profile folder (copied, never opened, by tests)."""
-    path = tmp_path_factory.mktemp("template") / "profile"
-    profile = create_profile(
+def _new_profile(path: Path, *, display_name: str, username: str) -> Path:
+    """Create (and close) a migrated team-leader profile with the cheap test KDF."""
+    created = create_profile(
         path=path,
         password=TEST_PASSWORD,
-        display_name="测试检查员",
-        username="test.inspector",
+        display_name=display_name,
+        username=username,
         role=UserRole.TEAM_LEADER,
         kdf=FAST_KDF,
     )
-    profile.close()
+    created.close()
     return path
+
+
+@pytest.fixture(scope="session")
+def template_profile(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A freshly created, migrated, empty profile folder (copied, never opened, by tests)."""
+    return _new_profile(
+        tmp_path_factory.mktemp("template") / "profile",
+        display_name="测试检查员",
+        username="test.inspector",
+    )
 
 
 @pytest.fixture
@@ -95,5 +103,39 @@ def profile_dir(template_profile: Path, tmp_path: Path) -> Path:
 def profile(profile_dir: Path) -> Iterator[OpenProfile]:
     """The private profile, unlocked."""
     opened = unlock_profile(path=profile_dir, password=TEST_PASSWORD)
+    yield opened
+    opened.close()
+
+
+DEMO_CLAIMS = 500  # the demo's minimum: enough for every planted kind, built in seconds
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A demo profile built once per session (copied, never opened, by tests).
+
+    It holds the demo's two closed cases, signed on screen and sealed with a TEST
+    certificate, with their documents under ``exports/``.
+    """
+    from inspector_app.demo import build_demo
+    from inspector_app.progress import Progress
+
+    path = _new_profile(
+        tmp_path_factory.mktemp("demo") / "profile", display_name="沈亦舟", username="demo.leader"
+    )
+    profile = unlock_profile(path=path, password=TEST_PASSWORD)
+    try:
+        build_demo(profile, claims=DEMO_CLAIMS, seed=20261124, progress=Progress())
+    finally:
+        profile.close()
+    return path
+
+
+@pytest.fixture
+def demo_profile(demo_template: Path, tmp_path: Path) -> Iterator[OpenProfile]:
+    """A private, unlocked copy of the session's demo profile."""
+    target = tmp_path / "demo-profile"
+    shutil.copytree(demo_template, target)
+    opened = unlock_profile(path=target, password=TEST_PASSWORD)
     yield opened
     opened.close()

@@ -14,8 +14,11 @@ from pathlib import Path
 
 from inspector_app import i18n
 from inspector_app.cli import (
+    cert_commands,
     checklist_commands,
+    document_commands,
     evidence_commands,
+    pdf_commands,
     sample_commands,
     screening_commands,
     settlement_commands,
@@ -168,6 +171,9 @@ def build_parser() -> argparse.ArgumentParser:
         screening_commands,
         sample_commands,
         stats_commands,
+        document_commands,
+        cert_commands,
+        pdf_commands,
     ):
         module.add_parsers(commands)
     return parser

@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from inspector_app.demo.analysis import add_demo_analysis
 from inspector_app.demo.casework import add_casework
+from inspector_app.demo.documents import seal_demo_cases
 from inspector_app.demo.evidence import add_demo_evidence
 from inspector_app.demo.inventory import add_demo_inventory
 from inspector_app.demo.people import unique_names
@@ -114,6 +115,7 @@ def build_demo(
         )
         profile.audit(session, "demo.created", detail=f"seed={seed}")
     add_demo_evidence(profile, case_id=work.on_site_case_id)
+    seal_demo_cases(profile, work.to_seal)
     progress.finish()
     settlement, partner = load_demo_pair(profile, claims=claims, seed=seed, progress=progress)
     add_demo_inventory(profile, settlement_batch_id=settlement.batch_id, seed=seed)

@@ -40,6 +40,7 @@ from local_db.models import (
     Institution,
     InterviewEntry,
     InterviewRecord,
+    OnsiteRecord,
     TeamMembership,
 )
 from local_db.outbox import ACTOR_KEY
@@ -65,6 +66,8 @@ class CaseworkCounts:
     case_files: int
     findings: int
     on_site_case_id: str  # the case of the first task: the inspection in progress
+    # Cases whose documents the demo seals (which closes them): (case id, closing time).
+    to_seal: tuple[tuple[str, datetime], ...] = ()
 
 
 def _member(reference: ReferenceData, who: str) -> InspectorRef:
@@ -108,6 +111,7 @@ def add_casework(
     """
     cases = findings = 0
     case_ids: dict[int, str] = {}
+    to_seal: list[tuple[str, datetime]] = []
     for number, spec in enumerate(TASKS, start=1):
         start = today + timedelta(days=spec.start)
         institution = reference.institutions[spec.institution] if spec.institution else None
@@ -138,14 +142,16 @@ def add_casework(
         )
         if spec.case is None or institution is None:
             continue
+        # A closed case is closed by sealing its documents (demo/documents.py): until then
+        # it is a case being drafted, as it was on the leader's laptop.
+        closing = spec.case is CaseStatus.CLOSED
+        if closing:
+            task.status = TaskStatus.DRAFTING
         case = CaseFile(
             task_id=task.id,
             case_number=f"AJ{today.year}{number:03d}",
-            status=spec.case,
+            status=CaseStatus.OPEN if closing else spec.case,
             opened_at=_at(start, 9, 30),
-            closed_at=_at(start + timedelta(days=spec.days + 20), 16)
-            if spec.case is CaseStatus.CLOSED
-            else None,
             summary=spec.notes,
         )
         session.add(case)
@@ -161,11 +167,15 @@ def add_casework(
             session, case, spec=spec, institution=institution, team=[m.id for m, _ in team],
             representative=interviewee, start=start,
         )  # fmt: skip
+        _onsite_record(session, case, spec=spec, start=start, representative=interviewee)
+        if closing:
+            to_seal.append((case.id, _at(start + timedelta(days=spec.days + 20), 16)))
         cases += 1
         findings += len(spec.findings)
     return CaseworkCounts(
-        tasks=len(TASKS), case_files=cases, findings=findings, on_site_case_id=case_ids[0]
-    )
+        tasks=len(TASKS), case_files=cases, findings=findings, on_site_case_id=case_ids[0],
+        to_seal=tuple(to_seal),
+    )  # fmt: skip
 
 
 def _arrival(
@@ -200,6 +210,25 @@ def _arrival(
         AuditLogEntry(at=at, actor=actor, action=action, case_id=case.id, detail=detail)
         for at, action, detail in history
     )
+
+
+def _onsite_record(
+    session: Session, case: CaseFile, *, spec: TaskSpec, start: date, representative: str
+) -> None:
+    """What the on-site record says beyond checklist and findings (finished cases only)."""
+    if spec.status not in (TaskStatus.DRAFTING, TaskStatus.CLOSED):
+        return
+    session.add(OnsiteRecord(
+        case_id=case.id, started_at=_at(start, 9, 0),
+        ended_at=_at(start + timedelta(days=spec.days - 1), 16, 30),
+        narrative=(
+            "检查组按照“四不两直”要求进入现场，出示执法证件并送达检查通知书后，"
+            "依据检查清单逐项核查了医保管理制度、收费与结算、药品耗材进销存及病历资料，"
+            "调取了医保结算数据并进行了询问。"
+        ),
+        representative_name=representative, representative_position=spec.interviewee_role,
+        representative_statement="对检查发现的问题无异议，将按要求整改。",
+    ))  # fmt: skip
 
 
 def _fill_case(

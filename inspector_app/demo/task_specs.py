@@ -156,7 +156,7 @@ TASKS: tuple[TaskSpec, ...] = (
             ),
         ),
         interviewee_role="药店负责人",
-        team=(("medical:2", L), ("pharmacy:1", M), ("user", M)),
+        team=(("user", L), ("pharmacy:1", M), ("medical:2", M)),
     ),
     TaskSpec(
         title="示范济安大药房（湖滨店）重点检查",
@@ -201,7 +201,7 @@ TASKS: tuple[TaskSpec, ...] = (
             ),
         ),
         interviewee_role="信息科科长",
-        team=(("medical:2", L), ("expert:medical", E), ("finance:1", M)),
+        team=(("user", L), ("expert:medical", E), ("finance:1", M)),
     ),
     TaskSpec(
         title="青禾县百草堂药店整改情况回头看",

@@ -126,16 +126,21 @@ def finish_on_site_work(*, profile: OpenProfile, task_id: str) -> TaskStatus:
 
 
 def close_task(*, profile: OpenProfile, task_id: str) -> TaskStatus:
-    """Closing needs the signed documents (documents issue); refused until they exist.
+    """Close an inspection: the leader seals its documents, which closes the case file.
 
     Raises:
-        NotAllowedError: always for now, saying what is missing.
+        NotAllowedError: not the leader, no case yet, or signatures still missing.
+        NoCredentialError: the profile has no signing certificate.
     """
-    with profile.session() as session:
-        require_leader(session, profile, task_id)
-    raise NotAllowedError(
-        _(
-            "An inspection is closed with its signed documents (on-site record, findings "
-            "list). Signing documents is not available in this version yet."
-        )
-    )
+    from inspector_app.documents.service import seal_documents
+
+    with profile.read_session() as session:
+        task = require_leader(session, profile, task_id)
+        case = case_of_task(session, task_id)
+        if case is None or task.status is TaskStatus.ASSIGNED:
+            raise NotAllowedError(
+                _("An inspection is closed with its signed documents once work on site began.")
+            )
+        case_id = case.id
+    seal_documents(profile=profile, case_id=case_id)
+    return TaskStatus.CLOSED

@@ -21,6 +21,13 @@ from local_db.models.checklist import (
     ChecklistResponse,
     ChecklistTemplate,
 )
+from local_db.models.documents import (
+    DocumentSignature,
+    IssuedDocument,
+    OnsiteRecord,
+    SigningCredential,
+    TrustedRoot,
+)
 from local_db.models.inspection import ArrivalRecord, CaseFile, InspectionTask, TeamMembership
 from local_db.models.inventory import InventoryBatch, InventoryMovement
 from local_db.models.reference import DeathRecord, Inspector, Institution, MedicalItem, Region
@@ -67,6 +74,7 @@ __all__ = [
     "DeathRecord",
     "Device",
     "DeviceSecret",
+    "DocumentSignature",
     "EvidenceItem",
     "EvidenceThumbnail",
     "ExtractionRecord",
@@ -80,10 +88,12 @@ __all__ = [
     "InterviewRecord",
     "InventoryBatch",
     "InventoryMovement",
+    "IssuedDocument",
     "LineReview",
     "LocalUser",
     "MappingProfile",
     "MedicalItem",
+    "OnsiteRecord",
     "OutboxEntry",
     "PlantedIrregularity",
     "RectificationCheck",
@@ -93,5 +103,7 @@ __all__ = [
     "ScreeningFlag",
     "ScreeningRun",
     "SettlementBatch",
+    "SigningCredential",
     "TeamMembership",
+    "TrustedRoot",
 ]

@@ -28,17 +28,13 @@ from PySide6.QtWidgets import (
 
 from inspector_app.i18n import _, pgettext
 from inspector_app.sampling.ui_support import (
-    allocation_label,
     method_label,
     origin_label,
     review_label,
-    stratifier_label,
     stratum_label,
-    tier_rule_label,
     visit_type_label,
 )
-from inspector_app.statistics.allocation import Allocation
-from local_db.enums import SamplingMethod
+from inspector_app.sampling.wording import design_rows, money, tier_range
 from ui import error_report, formatting
 from ui.context import ShellContext
 from ui.widgets.data_table import RIGHT, ROW_ROLE, Column, DataTableWidget
@@ -532,102 +528,6 @@ class SamplingView(QWidget):
 _CELL = "padding:1px 6px"
 
 
-def _money(value: Any) -> str:
-    return formatting.money(round(float(value)))
-
-
-def _tier_range(lower: Any, upper: Any) -> str:
-    if lower is None and upper is None:
-        return ""
-    if upper is None:
-        return "≥ " + _money(lower)
-    if lower is None:
-        return "< " + _money(upper)
-    return f"{_money(lower)} – {_money(upper)}"
-
-
-def _filters(summary: DrawSummary) -> str:
-    frame = summary.frame
-    parts = []
-    if frame.visit_types:
-        parts.append(" / ".join(visit_type_label(v) for v in frame.visit_types))
-    if frame.settled_from or frame.settled_to:
-        parts.append(
-            _("settled {start} to {end}").format(
-                start=frame.settled_from or "…", end=frame.settled_to or "…"
-            )
-        )
-    if frame.departments:
-        parts.append("、".join(frame.departments))
-    if frame.min_amount_fen is not None:
-        parts.append(_("at least {amount}").format(amount=_money(frame.min_amount_fen)))
-    if frame.max_amount_fen is not None:
-        parts.append(_("at most {amount}").format(amount=_money(frame.max_amount_fen)))
-    if frame.exclude_draw_ids:
-        parts.append(
-            _("without the claims of {count} earlier samples").format(
-                count=len(frame.exclude_draw_ids)
-            )
-        )
-    return " · ".join(parts) if parts else _("all claims")  # fmt: skip
-
-
-def _stratified_detail(design: dict[str, Any]) -> list[tuple[str, str]]:
-    from inspector_app.sampling.design import Stratifier, TierRule
-
-    how = design.get("stratification", {})
-    by = Stratifier(how.get("by", Stratifier.AMOUNT.value))
-    text = stratifier_label(by)
-    if by is Stratifier.AMOUNT:
-        text += " · " + tier_rule_label(TierRule(how.get("rule", TierRule.CUM_SQRT_F.value)))
-    rows = [(_("Strata by"), text)]
-    if "certainty_fen" in how:
-        rows.append(
-            (
-                _("Certainty stratum"),
-                _("every claim of at least {amount}").format(amount=_money(how["certainty_fen"])),
-            )
-        )
-    allocation = allocation_label(Allocation(design.get("allocation_used", "proportional")))
-    if design.get("allocation") != design.get("allocation_used"):
-        allocation += " " + _("(Neyman had no spread to weigh: proportional used)")
-    minimum = _("at least {minimum} per stratum").format(minimum=design.get("minimum", 2))
-    rows.append((_("Allocation"), f"{allocation} · {minimum}"))
-    return rows  # fmt: skip
-
-
-def _method_detail(summary: DrawSummary) -> list[tuple[str, str]]:
-    """Rows (plain text) of what the method computed: strata, interval, flagged claims."""
-    design = summary.design
-    if summary.method is SamplingMethod.STRATIFIED:
-        return _stratified_detail(design)
-    if summary.method is SamplingMethod.PPS:
-        start = _("random start {amount}").format(amount=_money(design.get("random_start_fen", 0)))
-        certain = _("{count} claims as large as the interval").format(
-            count=_count(int(design.get("certainty_units", 0)))
-        )
-        return [
-            (_("Selection points"), _count(int(design.get("points", 0)))),
-            (_("Interval"), f"{_money(design.get('interval_fen', 0))} · {start}"),
-            (_("Certainty"), certain),
-        ]  # fmt: skip
-    if summary.method is SamplingMethod.RISK_BASED:
-        words = (
-            _("{taken} of {total} drawn at random")
-            if design.get("flagged_selection") == "random"
-            else _("{taken} of {total} taken, largest amount at stake first")
-        )
-        text = words.format(
-            taken=_count(int(design.get("flagged_taken", 0))),
-            total=_count(int(design.get("flagged_total", 0))),
-        )
-        cap = design.get("flagged_cap")
-        if cap is not None:
-            text += " · " + _("at most {cap}").format(cap=cap)
-        return [(_("Flagged claims"), text)]  # fmt: skip
-    return []
-
-
 def _strata_table(summary: DrawSummary) -> str:
     strata = summary.design.get("strata", [])
     if not summary.stratified or not strata:
@@ -640,8 +540,8 @@ def _strata_table(summary: DrawSummary) -> str:
     body = ""
     for s in strata:
         cells = [
-            stratum_label(str(s["label"])), _tier_range(s.get("lower_fen"), s.get("upper_fen")),
-            _count(int(s["frame_size"])), _count(int(s["sample_size"])), _money(s["fund_fen"]),
+            stratum_label(str(s["label"])), tier_range(s.get("lower_fen"), s.get("upper_fen")),
+            _count(int(s["frame_size"])), _count(int(s["sample_size"])), money(s["fund_fen"]),
         ]  # fmt: skip
         body += "<tr>" + "".join(
             f"<td align='{align}' style='{_CELL}'>{html.escape(cell)}</td>"
@@ -652,24 +552,7 @@ def _strata_table(summary: DrawSummary) -> str:
 
 def design_html(summary: DrawSummary) -> str:
     """A draw's design in words: everything a third party needs to reproduce it."""
-    from inspector_app.sampling.frame import AmountBasis
-
-    basis = _("fund share") if summary.frame.amount_basis is AmountBasis.FUND else _("billed total")
-    rows = [
-        (pgettext("sampling", "Method"), method_label(summary.method)),
-        (_("Frame"), _("{count} claims · {total} ({basis})").format(
-            count=_count(summary.frame_size), total=_money(summary.frame_total_fen), basis=basis)),
-        (_("Filters"), _filters(summary)),
-        *_method_detail(summary),
-        (pgettext("sampling", "Sample"),
-         _("{count} claims").format(count=_count(summary.sample_size))),
-        (_("Seed"), summary.seed),
-        (_("Frame SHA-256"), summary.frame_sha256[:16] + "…"),
-        (_("Generator"), summary.generator),
-        (_("Software"), summary.software_version),
-        (_("Drawn"), _("{when} by {who}").format(
-            when=formatting.local_time(summary.drawn_at), who=summary.drawn_by)),
-    ]  # fmt: skip
+    rows = design_rows(summary)
     table = "".join(
         f"<tr><td style='color:#5f6b7a; {_CELL}; padding-left:0; white-space:nowrap'>"
         f"{html.escape(name)}</td>"

@@ -22,7 +22,7 @@ from PySide6.QtCore import (
     QtMsgType,
     qInstallMessageHandler,
 )
-from PySide6.QtGui import QImage
+from PySide6.QtGui import QImage, QImageWriter
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -77,7 +77,11 @@ def encode_jpeg(image: QImage) -> bytes:
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    image.save(buffer, b"JPEG", JPEG_QUALITY)
+    # QImageWriter, not QImage.save: PySide 6.11's save() rejects the bytes format its
+    # type hints ask for (ValueError at run time).
+    writer = QImageWriter(buffer, QByteArray(b"JPEG"))
+    writer.setQuality(JPEG_QUALITY)
+    writer.write(image)
     buffer.close()
     return bytes(data.data())
 

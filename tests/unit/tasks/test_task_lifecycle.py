@@ -136,7 +136,7 @@ def test_status_moves_forward_and_closing_waits_for_signed_documents(
         finish_on_site_work(profile=profile, task_id=created.task_id)
     _arrive(profile, world, created.task_id)
     assert finish_on_site_work(profile=profile, task_id=created.task_id) is TaskStatus.DRAFTING
-    with pytest.raises(NotAllowedError, match="signed documents"):
+    with pytest.raises(NotAllowedError, match="signatures are still missing"):
         close_task(profile=profile, task_id=created.task_id)
     assert task_row(profile, created.task_id).status is TaskStatus.DRAFTING
     with pytest.raises(NotAllowedError, match="on-site phase"):
