@@ -35,7 +35,7 @@ def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     return ImageFont.load_default()
 
 
-def _sheet(title: str, rows: list[str], *, background: str) -> bytes:
+def sheet_png(title: str, rows: list[str], *, background: str) -> bytes:
     """A photographed sheet: a title and ruled rows of text, as PNG bytes."""
     image = Image.new("RGB", (1280, 960), background)
     draw = ImageDraw.Draw(image)
@@ -64,7 +64,7 @@ def add_demo_evidence(profile: OpenProfile, *, case_id: str) -> DemoEvidence:
         finding_id = session.scalar(
             select(Finding.id).where(Finding.case_id == case_id).order_by(Finding.created_at)
         )
-    ward = _sheet(
+    ward = sheet_png(
         "住院病区在院患者核对表（夜查）",
         [f"{bed:>2} 床  在床：{'是' if bed % 4 else '否（无请假条）'}" for bed in range(1, 11)],
         background="#d8d2c4",
@@ -79,7 +79,7 @@ def add_demo_evidence(profile: OpenProfile, *, case_id: str) -> DemoEvidence:
         original_name="ward-night-check.png",
         supports=(LinkRef(LinkKind.CHECKLIST_ITEM, "WARD-01"),),
     )
-    bill = _sheet(
+    bill = sheet_png(
         "住院费用清单（节选）",
         ["项目：心电监护  每日 24 小时", "项目：血氧饱和度监测  每日 24 小时", "同日重复计费"],
         background="#e9e6df",

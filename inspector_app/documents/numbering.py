@@ -98,12 +98,18 @@ def year_of(moment: datetime | None, fallback: int) -> int:
     return moment.year if moment is not None else fallback
 
 
-def notice_legal_basis() -> str:
-    """The provisions an inspection rests on, quoted in the notice."""
+def notice_legal_basis(*, flying: bool) -> str:
+    """The provisions an inspection rests on, quoted in the notice (domain.md, legal frame)."""
+    if flying:
+        return _(
+            "Article 27 of the Regulations on the Supervision and Administration of the Use of "
+            "Medical Security Funds (State Council Order No. 735) and the Interim Measures for "
+            "the Administration of Flying Inspections of Medical Security Funds (National "
+            "Healthcare Security Administration Order No. 6)"
+        )
     return _(
         "Article 27 of the Regulations on the Supervision and Administration of the Use of "
-        "Medical Security Funds and the Measures for the Supervision and Inspection of the Use "
-        "of Medical Security Funds (National Healthcare Security Administration Order No. 6)"
+        "Medical Security Funds (State Council Order No. 735)"
     )
 
 

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from inspector_app.casework.access import NotAllowedError, case_access, require_recording
 from inspector_app.documents.case_data import DocumentRef, document_refs, gather
+from inspector_app.documents.gather.header import issued_at
 from inspector_app.documents.model import RenderedDocument, SealPlacement
 from inspector_app.documents.signatures import SlotState, slot_states
 from inspector_app.evidence.store import read_original, store_original
@@ -325,7 +326,8 @@ def seal_documents(
     with profile.read_session() as session:  # refusals in the screen's language
         _require_sealable(session, profile, case_id)
         identity, credential = signing_identity(session)
-    with profile.read_session() as session, language_override(language):
+    when = now()
+    with profile.read_session() as session, language_override(language), issued_at(when):
         case = _case(session, case_id)
         refs = document_refs(session, case)
         if progress is not None:
@@ -354,7 +356,6 @@ def seal_documents(
     # The blobs first: a crash before the rows leaves unreferenced encrypted files (tidied
     # away later), never a row without its bytes.
     blobs = [store_original(profile, signed) for _ref, _r, signed, *_ in sealed]
-    when = now()
     with profile.session() as session:
         case = _require_sealable(session, profile, case_id)
         rows = []

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime
 
 from sqlalchemy import select
@@ -23,6 +26,19 @@ from local_db.models import (
     TeamMembership,
 )
 from local_db.types import utc_now
+
+# When the documents being gathered are issued (sealing passes its clock); None: now.
+_ISSUED_AT: ContextVar[datetime | None] = ContextVar("issued_at", default=None)
+
+
+@contextmanager
+def issued_at(moment: datetime) -> Iterator[None]:
+    """Date the documents gathered inside the block as issued at ``moment``."""
+    token = _ISSUED_AT.set(moment)
+    try:
+        yield
+    finally:
+        _ISSUED_AT.reset(token)
 
 
 def team_members(session: Session, task_id: str) -> list[tuple[str, TeamMember]]:
@@ -101,7 +117,7 @@ def document_meta(
     generated_at: datetime | None = None,
 ) -> DocumentMeta:
     """Title, number and language of one document of the case."""
-    when = generated_at or utc_now()
+    when = generated_at or _ISSUED_AT.get() or utc_now()
     return DocumentMeta(
         kind=kind,
         title=document_title(kind),

@@ -33,7 +33,7 @@ from inspector_app.privacy import mask_identifier
 from inspector_app.profiles import OpenProfile
 from inspector_app.services.arrival import document_label
 from inspector_app.vocabulary import checklist_answer_label
-from local_db.enums import ChecklistAnswer, DocumentKind, TeamRole
+from local_db.enums import ChecklistAnswer, DocumentKind, TaskType, TeamRole
 from local_db.models import (
     ArrivalRecord,
     CaseFile,
@@ -101,9 +101,10 @@ def notice_data(session: Session, profile: OpenProfile, case: CaseFile) -> Notic
     )
     (receiver,) = signature_marks(session, profile, case, DocumentKind.NOTICE)
     return NoticeData(
-        meta=document_meta(header, DocumentKind.NOTICE),
+        # Served at the door: the notice is dated the day the team arrived.
+        meta=document_meta(header, DocumentKind.NOTICE, generated_at=header.arrived_at),
         header=header,
-        legal_basis=notice_legal_basis(),
+        legal_basis=notice_legal_basis(flying=task.task_type is TaskType.FLYING),
         period_start=period_start,
         period_end=period_end,
         scope=_("{kind}: {title}").format(kind=header.task_type_label, title=task.title),

@@ -232,8 +232,9 @@ def test_reference_data_and_casework(profile: OpenProfile) -> None:
     assert user.inspector_id is not None and user.region_code in regions
     assert all(code.startswith("99") for code in regions)
     # Evidence is recorded through the evidence service (signed, chained), never faked: the
-    # on-site case's three items and the signatures on the closed cases' documents.
-    assert evidence == 3 + signatures
+    # on-site case's three items, one record in each closed case, and the signatures on the
+    # closed cases' documents.
+    assert evidence == 3 + 2 + signatures
     from inspector_app.evidence.verify import verify_case
 
     assert all(verify_case(profile=profile, case_ref=case.id).ok for case in cases.values())
