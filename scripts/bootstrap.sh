@@ -33,6 +33,7 @@ if [[ ! -f "$stamp" || pyproject.toml -nt "$stamp" ]]; then
   fi
   touch "$stamp"
 fi
-# Compiled message catalogs (.mo) are build products of the .po sources.
-"$venv/bin/pybabel" compile --use-fuzzy --statistics -d resources/i18n -D fund_inspector \
-  >/dev/null 2>&1 || "$venv/bin/pybabel" compile -d resources/i18n -D fund_inspector
+# Compiled message catalogs (.mo) are build products of the .po sources. Fuzzy entries are
+# guesses (often with other placeholders) and are never compiled.
+"$venv/bin/pybabel" compile --statistics -d resources/i18n -D fund_inspector >/dev/null 2>&1 \
+  || "$venv/bin/pybabel" compile -d resources/i18n -D fund_inspector

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 from pathlib import Path
 from typing import Any
 
@@ -17,13 +16,13 @@ P12_PASSWORD_VARIABLE = "INSPECTOR_P12_PASSWORD"
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
-    from inspector_app.cli.password import read_password
+    from inspector_app.cli.password import read_secret
     from inspector_app.services.signing_keys import import_pkcs12
     from inspector_app.signing.errors import CredentialError
 
     with unlocked(args) as profile:
-        password = os.environ.get(P12_PASSWORD_VARIABLE) or read_password(
-            _("Password of {file}: ").format(file=args.file)
+        password = read_secret(
+            _("Password of {file}: ").format(file=args.file), P12_PASSWORD_VARIABLE
         )
         try:
             row = import_pkcs12(

@@ -22,6 +22,10 @@ EXIT_OK = 0
 EXIT_FAILED = 1
 
 
+class ExportFailedError(OSError):
+    """The documents were issued but the copies could not be written (says so in full)."""
+
+
 def _case_id(profile: Any, ref: str) -> str | None:
     from inspector_app.evidence.catalog import resolve_case
 
@@ -93,7 +97,14 @@ def _cmd_build(args: argparse.Namespace) -> int:
             result = seal_documents(
                 profile=profile, case_id=case_id, export_to=args.out, language=args.language
             )
-            paths = [p for p in result.exported if p.parent == args.out]
+            if result.export_problem:
+                raise ExportFailedError(
+                    _("Sealed {n} documents of case {number}; the case is closed. {problem} "
+                      "`inspector documents build` exports them again.").format(
+                        n=len(result.documents), number=result.case_number,
+                        problem=result.export_problem)
+                )  # fmt: skip
+            paths = list(result.exported)
             head = _(
                 "Sealed {n} documents of case {number} as {signer}; the case is closed."
             ).format(n=len(result.documents), number=result.case_number, signer=result.signer)

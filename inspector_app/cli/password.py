@@ -18,8 +18,17 @@ class NoPasswordError(Exception):
 
 
 def read_password(prompt: str) -> str:
-    """The password from the environment or standard input."""
-    value = os.environ.get(ENV_VARIABLE)
+    """The profile password from the environment or standard input."""
+    return read_secret(prompt, ENV_VARIABLE)
+
+
+def read_secret(prompt: str, variable: str) -> str:
+    """A secret from environment variable ``variable``, else standard input.
+
+    Each secret has its own variable: a certificate file's password is never taken from
+    the profile's.
+    """
+    value = os.environ.get(variable)
     if value:
         return value
     if sys.stdin is None:

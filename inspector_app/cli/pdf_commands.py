@@ -132,6 +132,15 @@ def _cmd_verify(args: argparse.Namespace) -> int:
             return EXIT_FAILED
         _print_pdfsig(report)
         ok = ok and report.ok
+    tested = any(check.is_test_certificate for check in result.signatures)
+    if ok and tested and not args.allow_test:
+        print(
+            _(
+                "Result: intact and trusted, but signed with a TEST certificate, which is not "
+                "valid for real cases (--allow-test accepts it for demos and training)."
+            )
+        )
+        return EXIT_FAILED
     print(
         _("Result: every signature is intact and trusted.")
         if ok
@@ -150,8 +159,9 @@ def _p12_name(name: str, taken: set[str]) -> str:
 
 
 def _cmd_test_ca(args: argparse.Namespace) -> int:
+    from inspector_app.cli.cert_commands import P12_PASSWORD_VARIABLE
     from inspector_app.cli.main import EXIT_FAILED, EXIT_OK, EXIT_USAGE
-    from inspector_app.cli.password import NoPasswordError, read_password
+    from inspector_app.cli.password import NoPasswordError, read_secret
     from inspector_app.signing import (
         certificates_to_pem,
         identity_to_pkcs12,
@@ -162,7 +172,7 @@ def _cmd_test_ca(args: argparse.Namespace) -> int:
     password = args.password
     if password is None:
         try:
-            password = read_password(_("Password for the .p12 files: "))
+            password = read_secret(_("Password for the .p12 files: "), P12_PASSWORD_VARIABLE)
         except NoPasswordError:
             password = ""
     if not password:
@@ -218,6 +228,11 @@ def add_parsers(commands: argparse._SubParsersAction[Any]) -> None:
         type=Path,
         default=None,
         help=_("also trust the roots this profile trusts (asks for its password)"),
+    )
+    verify.add_argument(
+        "--allow-test",
+        action="store_true",
+        help=_("accept signatures made with TEST certificates (demos and training)"),
     )
     verify.add_argument(
         "--pdfsig",

@@ -26,6 +26,7 @@ from inspector_app.documents.signatures import (
 from inspector_app.evidence.recording import add_evidence
 from inspector_app.i18n import DEFAULT_LANGUAGE, language_override
 from inspector_app.profiles import OpenProfile
+from inspector_app.services.case_files import case_export_folder
 from inspector_app.services.signing_keys import create_test_credentials
 from local_db.enums import DocumentKind, EvidenceKind, LinkKind, SignerRole
 from local_db.models import CaseFile, Finding
@@ -95,6 +96,7 @@ def _seal(profile: OpenProfile, cases: Sequence[tuple[str, datetime]]) -> int:
         with profile.read_session() as session:
             case = session.get(CaseFile, case_id)
             assert case is not None
+            number_of_case = case.case_number
             leader = leader_of(session, case)
             slots = [
                 slot
@@ -121,6 +123,11 @@ def _seal(profile: OpenProfile, cases: Sequence[tuple[str, datetime]]) -> int:
                 role=slot.role, key=slot.key, png=signature_png(slot.name or slot.key),
                 signed_at=signed_at,
             )  # fmt: skip
-        result = seal_documents(profile=profile, case_id=case_id, now=_at(closing))
+        result = seal_documents(
+            profile=profile,
+            case_id=case_id,
+            now=_at(closing),
+            export_to=case_export_folder(profile=profile, case_number=number_of_case),
+        )
         sealed += len(result.documents)
     return sealed

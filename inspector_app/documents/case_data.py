@@ -10,8 +10,10 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from inspector_app.documents.digest import content_digest
 from inspector_app.documents.gather.evidence import evidence_list_data
 from inspector_app.documents.gather.findings import findings_list_data
+from inspector_app.documents.gather.header import digest_mode
 from inspector_app.documents.gather.records import (
     interview_data,
     interview_ids,
@@ -21,6 +23,7 @@ from inspector_app.documents.gather.records import (
 from inspector_app.documents.gather.sampling import case_draws, sampling_report_data
 from inspector_app.documents.model import AnyDocument
 from inspector_app.documents.numbering import document_short_name, order_key, sequence_label
+from inspector_app.i18n import DEFAULT_LANGUAGE, language_override
 from inspector_app.profiles import OpenProfile
 from local_db.enums import DocumentKind
 from local_db.models import CaseFile, InterviewRecord
@@ -68,6 +71,17 @@ def document_refs(session: Session, case: CaseFile) -> list[DocumentRef]:
     if case_draws(session, case):
         refs.append(DocumentRef(DocumentKind.SAMPLING_REPORT))
     return refs
+
+
+def document_digest(
+    session: Session, profile: OpenProfile, case: CaseFile, kind: DocumentKind, subject_id: str = ""
+) -> str:
+    """What document ``kind`` (``subject_id``) of ``case`` says now, as a digest.
+
+    Gathered in the documents' default language, so the screen's language never changes it.
+    """
+    with language_override(DEFAULT_LANGUAGE), digest_mode():
+        return content_digest(gather(session, profile, case, DocumentRef(kind, subject_id)))
 
 
 def gather(session: Session, profile: OpenProfile, case: CaseFile, ref: DocumentRef) -> AnyDocument:

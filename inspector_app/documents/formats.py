@@ -7,7 +7,7 @@ arrive in UTC and are shown in this machine's local time zone.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 from xml.sax.saxutils import escape
 
 from inspector_app.findings.amounts import format_amount_input
@@ -21,11 +21,16 @@ def yuan(fen: int) -> str:
     return _("{amount} yuan").format(amount=format_amount_input(fen))
 
 
+# Documents of record state China Standard Time whatever the laptop's clock zone is (a
+# laptop set to UTC must not print 06:00 for a 14:00 interview); China keeps no summer time.
+DOCUMENT_TIMEZONE = timezone(timedelta(hours=8), "CST")
+
+
 def local(moment: datetime) -> datetime:
-    """``moment`` in the local time zone (naive values are taken as UTC)."""
+    """``moment`` in China Standard Time, the zone documents state (naive values are UTC)."""
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone()
+    return moment.astimezone(DOCUMENT_TIMEZONE)
 
 
 def day(value: date | datetime) -> str:

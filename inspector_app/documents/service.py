@@ -21,7 +21,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from inspector_app.casework.access import NotAllowedError, case_access, require_recording
-from inspector_app.documents.case_data import DocumentRef, document_refs, gather
+from inspector_app.documents.case_data import (
+    DocumentRef,
+    document_digest,
+    document_refs,
+    gather,
+)
 from inspector_app.documents.gather.header import issued_at
 from inspector_app.documents.model import RenderedDocument, SealPlacement
 from inspector_app.documents.signatures import SlotState, slot_states
@@ -29,7 +34,6 @@ from inspector_app.evidence.store import read_original, store_original
 from inspector_app.i18n import DEFAULT_LANGUAGE, _, language_override, ngettext
 from inspector_app.profiles import OpenProfile
 from inspector_app.progress import Progress
-from inspector_app.services.case_files import case_export_folder
 from inspector_app.services.signing_keys import signing_identity
 from inspector_app.services.task_status import move_task
 from inspector_app.signing.identity import SigningIdentity
@@ -105,6 +109,9 @@ class IssueResult:
     documents: tuple[IssuedRow, ...]
     exported: tuple[Path, ...]
     signer: str
+    # Why the copies could not be written (the documents are issued all the same and can be
+    # exported again from the store); empty when all went well or nothing was asked.
+    export_problem: str = ""
 
 
 def issued_row(row: IssuedDocument) -> IssuedRow:
@@ -155,9 +162,7 @@ def case_documents(*, profile: OpenProfile, case_id: str) -> CaseDocuments:
         access = case_access(session, profile, case_id)
         case = _case(session, case_id)
         documents = tuple(
-            DocumentState(
-                ref, ref.name(), tuple(slot_states(session, case, ref.kind, ref.subject_id))
-            )
+            DocumentState(ref, ref.name(), tuple(_states(session, profile, case, ref)))
             for ref in document_refs(session, case)
         )
         return CaseDocuments(
@@ -271,25 +276,51 @@ def _missing_message(missing: list[tuple[str, SlotState]]) -> str:
     ).format(n=len(missing), names=names)
 
 
-def _require_sealable(session: Session, profile: OpenProfile, case_id: str) -> CaseFile:
+def _states(
+    session: Session, profile: OpenProfile, case: CaseFile, ref: DocumentRef
+) -> list[SlotState]:
+    """The slots of one document, judged against what it says now."""
+    digest = document_digest(session, profile, case, ref.kind, ref.subject_id)
+    return slot_states(session, case, ref.kind, ref.subject_id, digest=digest)
+
+
+def _require_sealable(
+    session: Session, profile: OpenProfile, case_id: str
+) -> tuple[CaseFile, dict[tuple[str, str], str]]:
+    """The case, if its leader may seal it now, with each document's content digest."""
     case = require_recording(session, profile, case_id)
     if not case_access(session, profile, case_id).is_leader:
         raise NotAllowedError(_("Only the team leader of this inspection may seal its documents."))
-    missing = [
-        (ref.name(), state)
-        for ref in document_refs(session, case)
-        for state in slot_states(session, case, ref.kind, ref.subject_id)
-        if not state.done
-    ]
+    digests: dict[tuple[str, str], str] = {}
+    missing = []
+    for ref in document_refs(session, case):
+        digest = document_digest(session, profile, case, ref.kind, ref.subject_id)
+        digests[(ref.kind.value, ref.subject_id)] = digest
+        states = slot_states(session, case, ref.kind, ref.subject_id, digest=digest)
+        missing += [(ref.name(), state) for state in states if not state.done]
     if missing:
         raise NotAllowedError(_missing_message(missing))
-    return case
+    return case, digests
 
 
 def _boxes_json(placements: tuple[SealPlacement, ...]) -> str:
     return json.dumps(
         [{"field": p.field_name, "page": p.page_index, "box": list(p.box)} for p in placements]
     )
+
+
+def _export_after_commit(
+    folder: Path | None, files: list[tuple[str, bytes]]
+) -> tuple[tuple[Path, ...], str]:
+    """Write the copies the user asked for; a failure no longer undoes what was issued."""
+    if folder is None:
+        return (), ""
+    try:
+        return tuple(_write_exports(folder, files)), ""
+    except OSError as exc:
+        return (), _(
+            "The documents are issued, but copying them to {folder} failed: {error}"
+        ).format(folder=folder, error=exc.strerror or exc)
 
 
 def _write_exports(folder: Path, files: list[tuple[str, bytes]]) -> list[Path]:
@@ -315,8 +346,8 @@ def seal_documents(
 ) -> IssueResult:
     """The leader seals the whole set with a PAdES signature and closes the case.
 
-    The sealed files go to the profile's ``exports/<case number>/`` folder and, if given,
-    to ``export_to`` as well.
+    Copies of the sealed files are written only where asked (``export_to``): they leave the
+    encrypted store, so that is the user's decision, not a side effect.
 
     Raises:
         NotAllowedError: not the leader, the case is closed, or signatures are missing.
@@ -324,7 +355,7 @@ def seal_documents(
         FontUnavailableError, SigningFailure: the documents could not be made or signed.
     """
     with profile.read_session() as session:  # refusals in the screen's language
-        _require_sealable(session, profile, case_id)
+        _case_checked, digests = _require_sealable(session, profile, case_id)
         identity, credential = signing_identity(session)
     when = now()
     with profile.read_session() as session, language_override(language), issued_at(when):
@@ -357,7 +388,11 @@ def seal_documents(
     # away later), never a row without its bytes.
     blobs = [store_original(profile, signed) for _ref, _r, signed, *_ in sealed]
     with profile.session() as session:
-        case = _require_sealable(session, profile, case_id)
+        case, now_digests = _require_sealable(session, profile, case_id)
+        if now_digests != digests:
+            raise NotAllowedError(
+                _("The case changed while its documents were being sealed; seal them again.")
+            )
         rows = []
         for (ref, rendered, signed, number, title, doc_language), blob in zip(
             sealed, blobs, strict=True
@@ -375,6 +410,7 @@ def seal_documents(
                 language=doc_language,
                 signature_count=1,
                 signed_by=json.dumps([credential.subject_name], ensure_ascii=False),
+                certificate_fingerprints=json.dumps([credential.fingerprint]),
                 sealed_at=when,
                 seal_boxes=_boxes_json(rendered.seal_placements),
             )
@@ -395,12 +431,10 @@ def seal_documents(
     files = [
         (row.file_name, signed) for row, (_ref, _r, signed, *_) in zip(issued, sealed, strict=True)
     ]
-    exported = _write_exports(case_export_folder(profile=profile, case_number=case_number), files)
-    if export_to is not None:
-        exported += _write_exports(export_to, files)
+    exported, problem = _export_after_commit(export_to, files)
     if progress is not None:
         progress.finish()
-    return IssueResult(case_number, issued, tuple(exported), credential.subject_name)
+    return IssueResult(case_number, issued, exported, credential.subject_name, problem)
 
 
 def issued_bytes(profile: OpenProfile, row: IssuedRow) -> bytes:
@@ -421,6 +455,11 @@ def export_issued(*, profile: OpenProfile, case_id: str, folder: Path) -> list[P
     if not rows:
         raise LookupError(_("No documents have been sealed for this case yet."))
     return _write_exports(folder, [(row.file_name, issued_bytes(profile, row)) for row in rows])
+
+
+def _require_unapproved(rows: list[IssuedDocument]) -> None:
+    if any(row.signature_count > 1 for row in rows):
+        raise NotAllowedError(_("The documents of this case are already approved."))
 
 
 def countersign_documents(
@@ -450,9 +489,15 @@ def countersign_documents(
         rows = current_issued(session, case_id)
         if not access.read_only or not rows:
             raise NotAllowedError(_("Only a sealed case can be approved."))
-        if any(row.signature_count > 1 for row in rows):
-            raise NotAllowedError(_("The documents of this case are already approved."))
+        _require_unapproved(rows)
+        if access.is_leader and access.role is not None:
+            raise NotAllowedError(_("The leader of the inspection cannot approve its own case."))
         identity, credential = signing_identity(session)
+        sealers = {f for row in rows for f in json.loads(row.certificate_fingerprints or "[]")}
+        if credential.fingerprint in sealers:
+            raise NotAllowedError(
+                _("These documents were sealed with this certificate; another person approves.")
+            )
         jobs = list(rows)
         case_number = _case(session, case_id).case_number
     if progress is not None:
@@ -474,6 +519,7 @@ def countersign_documents(
             progress.advance(1)
     blobs = [store_original(profile, signed) for signed in signed_files]
     with profile.session() as session:
+        _require_unapproved(current_issued(session, case_id))
         issued = []
         for old, signed, blob in zip(jobs, signed_files, blobs, strict=True):
             row = IssuedDocument(
@@ -492,6 +538,9 @@ def countersign_documents(
                     [*json.loads(old.signed_by or "[]"), credential.subject_name],
                     ensure_ascii=False,
                 ),
+                certificate_fingerprints=json.dumps(
+                    [*json.loads(old.certificate_fingerprints or "[]"), credential.fingerprint]
+                ),
                 sealed_at=old.sealed_at,
                 supersedes_id=old.id,
                 seal_boxes=old.seal_boxes,
@@ -505,9 +554,7 @@ def countersign_documents(
         )  # fmt: skip
         result_rows = tuple(issued_row(row) for row in issued)
     files = [(row.file_name, data) for row, data in zip(result_rows, signed_files, strict=True)]
-    exported = _write_exports(case_export_folder(profile=profile, case_number=case_number), files)
-    if export_to is not None:
-        exported += _write_exports(export_to, files)
+    exported, problem = _export_after_commit(export_to, files)
     if progress is not None:
         progress.finish()
-    return IssueResult(case_number, result_rows, tuple(exported), credential.subject_name)
+    return IssueResult(case_number, result_rows, exported, credential.subject_name, problem)

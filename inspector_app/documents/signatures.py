@@ -71,11 +71,14 @@ class SlotState:
     refused_at: datetime | None
     refusal_reason: str
     evidence_id: str | None
+    # Signed or refused, but the document (or the person's name) changed since: it must be
+    # signed again before it counts.
+    stale: bool = False
 
     @property
     def done(self) -> bool:
-        """Signed, or refused with a witness."""
-        return self.signed_at is not None or self.refused
+        """Signed, or refused with a witness, on the document as it reads now."""
+        return (self.signed_at is not None or self.refused) and not self.stale
 
 
 def role_label(role: SignerRole, kind: DocumentKind) -> str:
@@ -112,12 +115,13 @@ def team_present(session: Session, case: CaseFile) -> list[tuple[str, str]]:
         .where(TeamMembership.task_id == case.task_id, TeamMembership.deleted_at.is_(None))
         .order_by(TeamMembership.role != TeamRole.LEADER, Inspector.staff_code)
     ).all()
+    observers = {m.inspector_id for m in members if m.role is TeamRole.SOCIAL_SUPERVISOR}
     if present:
         names = _names(session, present)
         ordered = [m.inspector_id for m in members if m.inspector_id in present]
         ordered += [i for i in present if i not in ordered]
-        return [(i, names.get(i, i)) for i in ordered]
-    return [(m.inspector_id, m.name) for m in members if m.role is not TeamRole.SOCIAL_SUPERVISOR]
+        return [(i, names.get(i, i)) for i in ordered if i not in observers]
+    return [(m.inspector_id, m.name) for m in members if m.inspector_id not in observers]
 
 
 def leader_of(session: Session, case: CaseFile) -> tuple[str, str] | None:
@@ -213,35 +217,84 @@ def _rows(
 
 
 def slot_states(
-    session: Session, case: CaseFile, kind: DocumentKind, subject_id: str = ""
+    session: Session,
+    case: CaseFile,
+    kind: DocumentKind,
+    subject_id: str = "",
+    *,
+    digest: str | None = None,
 ) -> list[SlotState]:
-    """Every slot of a document with its signature or refusal, if any."""
+    """Every slot of a document with its signature or refusal, if any.
+
+    With ``digest`` (what the document says now, :func:`documents.case_data.document_digest`)
+    a signature given on other content, or under another name, is marked stale. A signature
+    whose image was withdrawn from the evidence no longer counts at all.
+    """
     rows = _rows(session, case.id, kind, subject_id)
+    live_images = set(
+        session.scalars(
+            select(EvidenceItem.id).where(
+                EvidenceItem.id.in_([r.evidence_id for r in rows.values() if r.evidence_id]),
+                EvidenceItem.withdrawn_at.is_(None),
+                EvidenceItem.deleted_at.is_(None),
+            )
+        )
+    )
     states = []
     for slot in signer_slots(session, case, kind, subject_id):
         row = rows.get((slot.role, slot.key))
+        signed = row is not None and not row.refused and row.evidence_id in live_images
+        refused = bool(row and row.refused)
+        stale = (
+            (signed or refused)
+            and row is not None
+            and (
+                row.signer_name != slot.name
+                or (digest is not None and row.content_sha256 != digest)
+            )
+        )
         states.append(
             SlotState(
                 slot=slot,
-                signed_at=row.signed_at if row and not row.refused else None,
-                refused=bool(row and row.refused),
+                signed_at=row.signed_at if row is not None and signed else None,
+                refused=refused,
                 witness_name=row.witness_name if row else "",
                 refused_at=row.refused_at if row else None,
                 refusal_reason=row.refusal_reason if row else "",
-                evidence_id=row.evidence_id if row and not row.refused else None,
+                evidence_id=row.evidence_id if row is not None and signed else None,
+                stale=stale,
             )
         )
     return states
 
 
+def current_digest(
+    session: Session, profile: OpenProfile, case: CaseFile, kind: DocumentKind, subject_id: str
+) -> str:
+    """What the document says now (imported late: the gatherers use this module)."""
+    from inspector_app.documents.case_data import document_digest
+
+    return document_digest(session, profile, case, kind, subject_id)
+
+
 def signature_marks(
     session: Session, profile: OpenProfile, case: CaseFile, kind: DocumentKind, subject_id: str = ""
 ) -> tuple[SignatureMark, ...]:
-    """The signature block of a document as the layout prints it (images read decrypted)."""
+    """The signature block of a document as the layout prints it (images read decrypted).
+
+    Only signatures given on the document as it reads now are printed; a stale one leaves
+    the line empty. While a digest is being computed there is no block at all.
+    """
+    from inspector_app.documents.gather.header import gathering_for_digest
+
+    if gathering_for_digest():
+        return ()
+    digest = current_digest(session, profile, case, kind, subject_id)
     marks = []
-    for state in slot_states(session, case, kind, subject_id):
+    for state in slot_states(session, case, kind, subject_id, digest=digest):
         image = None
-        if state.evidence_id is not None:
+        live = not state.stale
+        if state.evidence_id is not None and live:
             sha256 = session.scalar(
                 select(EvidenceItem.sha256).where(EvidenceItem.id == state.evidence_id)
             )
@@ -252,8 +305,8 @@ def signature_marks(
                 role_label=role_label(state.slot.role, kind),
                 name=state.slot.name,
                 image_png=image,
-                signed_at=state.signed_at,
-                refused=state.refused,
+                signed_at=state.signed_at if live else None,
+                refused=state.refused and live,
                 refusal_reason=state.refusal_reason,
                 witness_name=state.witness_name,
                 refused_at=state.refused_at,
@@ -340,7 +393,9 @@ def record_signature(
     with profile.session() as session:
         case = require_recording(session, profile, case_id)
         slot = _find_slot(session, case, kind, subject_id, role=role, key=key)
+        digest = current_digest(session, profile, case, kind, subject_id)
         row = _upsert(session, case_id, slot)
+        row.content_sha256 = digest
         row.evidence_id = evidence.id
         row.signed_at = evidence.captured_at
         row.refused = False
@@ -389,7 +444,9 @@ def record_refusal(
             witnesses.setdefault(*leader)
         if witness_inspector_id not in witnesses:
             raise ValueError(_("The witness of a refusal must be a member of the team."))
+        digest = current_digest(session, profile, case, kind, subject_id)
         row = _upsert(session, case_id, slot)
+        row.content_sha256 = digest
         row.refused = True
         row.refusal_reason = reason.strip()[:500]
         row.witness_inspector_id = witness_inspector_id

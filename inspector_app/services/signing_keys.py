@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from cryptography import x509
+from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.serialization import Encoding
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -95,12 +96,19 @@ def _row(credential: SigningCredential) -> CredentialRow:
 def _store_credential(
     session: Session, identity: SigningIdentity, info: CertificateInfo, label: str
 ) -> SigningCredential:
+    """Keep a certificate with its key; it becomes the default unless it is a TEST one and
+    a real certificate is already there (a training certificate never replaces it)."""
     existing = session.scalar(
         select(SigningCredential).where(SigningCredential.fingerprint == info.sha256_fingerprint)
     )
     if existing is not None:
         return existing
-    session.execute(update(SigningCredential).values(is_default=False))
+    real_exists = session.scalar(
+        select(SigningCredential.id).where(SigningCredential.is_test.is_(False))
+    )
+    make_default = not (info.is_test and real_exists is not None)
+    if make_default:
+        session.execute(update(SigningCredential).values(is_default=False))
     credential = SigningCredential(
         label=label.strip() or info.common_name,
         subject_name=info.common_name,
@@ -115,7 +123,7 @@ def _store_credential(
         chain_pem="".join(_pem(der) for der in identity.chain),
         private_key_der=identity.private_key,
         added_at=utc_now(),
-        is_default=True,
+        is_default=make_default,
     )
     session.add(credential)
     session.flush()
@@ -142,13 +150,35 @@ def _trust(session: Session, der: bytes, *, source: str) -> TrustedRoot:
     return root
 
 
+def issuing_root(identity: SigningIdentity) -> bytes | None:
+    """The self-signed root that really issued ``identity``'s certificate, through its chain.
+
+    Only that root is trusted on import: any other certificate a file happens to carry
+    (an unrelated CA) would widen what the profile accepts without anyone deciding so.
+    """
+    current = x509.load_der_x509_certificate(identity.certificate)
+    others = [x509.load_der_x509_certificate(der) for der in identity.chain]
+    for _step in range(len(others) + 1):
+        issuer = next((c for c in others if c.subject == current.issuer), None)
+        if issuer is None:
+            return None
+        try:
+            current.verify_directly_issued_by(issuer)
+        except (ValueError, TypeError, InvalidSignature):
+            return None
+        if issuer.subject == issuer.issuer:
+            return issuer.public_bytes(Encoding.DER)
+        current = issuer
+    return None
+
+
 def import_pkcs12(
     *, profile: OpenProfile, data: bytes, password: str, label: str = ""
 ) -> CredentialRow:
     """Import a certificate with its key; it becomes the one the profile signs with.
 
-    The root of its chain (a self-signed certificate in the file) is trusted too: the
-    organisation's CA is the one its documents are checked against.
+    The root that issued it (found through the file's chain and checked by signature) is
+    trusted too: the organisation's CA is the one its documents are checked against.
 
     Raises:
         CredentialError: wrong password, not a PKCS#12 file, no key, expired (the message
@@ -156,12 +186,11 @@ def import_pkcs12(
     """
     identity = load_pkcs12(data, password)
     info = identity.info
+    root = issuing_root(identity)
     with profile.session() as session:
         credential = _store_credential(session, identity, info, label)
-        for der in identity.chain:
-            cert = x509.load_der_x509_certificate(der)
-            if cert.issuer == cert.subject:
-                _trust(session, der, source="pkcs12")
+        if root is not None:
+            _trust(session, root, source="pkcs12")
         profile.audit(
             session, "signing.credential_imported", entity="signing_credential",
             entity_id=credential.id, detail=info.sha256_fingerprint,

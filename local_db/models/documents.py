@@ -52,6 +52,9 @@ class DocumentSignature(SyncedMixin, Base):
     )
     witness_name: Mapped[str] = mapped_column(String(64), default="")
     refused_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    # SHA-256 of what the document said (signatures aside) when this person signed or
+    # refused: a later change to the document leaves the slot to be signed again.
+    content_sha256: Mapped[str] = mapped_column(String(64), default="")
 
 
 class OnsiteRecord(SyncedMixin, Base):
@@ -96,6 +99,8 @@ class IssuedDocument(SyncedMixin, Base):
     language: Mapped[str] = mapped_column(String(8))
     signature_count: Mapped[int] = mapped_column(default=0)
     signed_by: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of signer names
+    # JSON list of the SHA-256 fingerprints of the signers' certificates, in signing order.
+    certificate_fingerprints: Mapped[str] = mapped_column(Text, default="[]")
     sealed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
     supersedes_id: Mapped[str | None] = mapped_column(
         ForeignKey("issued_document.id"), default=None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -31,6 +32,48 @@ def test_zh_cn_is_complete_and_not_fuzzy() -> None:
         if m.id and (m.fuzzy or not (m.string if isinstance(m.string, str) else all(m.string)))
     ]
     assert untranslated == []
+
+
+PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)[^{}]*\}")
+
+
+def test_translations_use_only_the_placeholders_of_their_source() -> None:
+    """A translation naming a field its source does not pass crashes ``format`` at run time
+    (a stale fuzzy entry once did, in the middle of sealing a demo case)."""
+    with PO_FILE.open("rb") as handle:
+        catalog = read_po(handle)
+    wrong = []
+    for message in catalog:
+        if not message.id or "python-brace-format" not in message.flags:
+            continue
+        sources = message.id if isinstance(message.id, tuple) else (message.id,)
+        allowed = {name for source in sources for name in PLACEHOLDER.findall(source)}
+        texts = message.string if isinstance(message.string, tuple) else (message.string,)
+        for text in texts:
+            if set(PLACEHOLDER.findall(text)) - allowed:
+                wrong.append((message.id, text))
+    assert wrong == []
+
+
+def test_language_override_is_per_thread_and_silent() -> None:
+    import threading
+
+    heard: list[str] = []
+    i18n.add_listener(heard.append)
+    seen: list[str] = []
+    try:
+        i18n.set_language("en")
+        with i18n.language_override("zh_CN"):
+            assert i18n.current_language() == "zh_CN"
+            assert i18n._("Documents") != "Documents"
+            other = threading.Thread(target=lambda: seen.append(i18n.current_language()))
+            other.start()
+            other.join()
+        assert i18n.current_language() == "en"
+    finally:
+        i18n.remove_listener(heard.append)
+    assert seen == ["en"]
+    assert heard == ["en"]  # only the explicit set_language was announced
 
 
 def test_template_is_current_with_the_code(tmp_path: Path) -> None:

@@ -7,7 +7,8 @@ import io
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from inspector_app.documents.gather.header import case_header, document_meta
+from inspector_app.documents.formats import day
+from inspector_app.documents.gather.header import case_header, document_meta, gathering_for_digest
 from inspector_app.documents.gather.records import seal_slots
 from inspector_app.documents.model import EvidenceEntry, EvidenceListData, ExtractionEntry
 from inspector_app.documents.signatures import signature_marks
@@ -137,14 +138,14 @@ def evidence_list_data(session: Session, profile: OpenProfile, case: CaseFile) -
                 media_type=item.media_type,
                 thumbnail_jpeg=(
                     printable_thumbnail(thumbnail.data, thumbnail.media_type)
-                    if thumbnail is not None
+                    if thumbnail is not None and not gathering_for_digest()
                     else None
                 ),
                 withdrawn_note=withdrawn,
                 extraction=_extraction(extractions.get(item.id)),
             )
         )
-    summary = chain_summary(profile, case, meta.generated_at.strftime("%Y-%m-%d"))
+    summary = "" if gathering_for_digest() else chain_summary(profile, case, day(meta.generated_at))
     return EvidenceListData(
         meta=meta,
         header=header,

@@ -31,6 +31,26 @@ from local_db.types import utc_now
 _ISSUED_AT: ContextVar[datetime | None] = ContextVar("issued_at", default=None)
 
 
+# While computing what a signature vouches for: skip what does not change the content and is
+# costly (re-hashing every original for the chain statement, thumbnails, signature images).
+_DIGEST_MODE: ContextVar[bool] = ContextVar("digest_mode", default=False)
+
+
+@contextmanager
+def digest_mode() -> Iterator[None]:
+    """Gather for a content digest inside the block (see ``documents/digest.py``)."""
+    token = _DIGEST_MODE.set(True)
+    try:
+        yield
+    finally:
+        _DIGEST_MODE.reset(token)
+
+
+def gathering_for_digest() -> bool:
+    """True inside :func:`digest_mode`."""
+    return _DIGEST_MODE.get()
+
+
 @contextmanager
 def issued_at(moment: datetime) -> Iterator[None]:
     """Date the documents gathered inside the block as issued at ``moment``."""

@@ -19,6 +19,7 @@ from inspector_app.documents.model import (
     OnsiteRecordData,
     QuestionAnswer,
     SealSlot,
+    SignatureMark,
 )
 from inspector_app.documents.numbering import (
     interview_caution,
@@ -28,12 +29,11 @@ from inspector_app.documents.numbering import (
 from inspector_app.documents.signatures import signature_marks
 from inspector_app.findings.service import findings_of_case
 from inspector_app.i18n import _, ngettext
-from inspector_app.interviews.service import id_type_label
-from inspector_app.privacy import mask_identifier
+from inspector_app.interviews.service import HIDDEN, id_type_label
 from inspector_app.profiles import OpenProfile
 from inspector_app.services.arrival import document_label
 from inspector_app.vocabulary import checklist_answer_label
-from local_db.enums import ChecklistAnswer, DocumentKind, TaskType, TeamRole
+from local_db.enums import ChecklistAnswer, DocumentKind, SignerRole, TaskType, TeamRole
 from local_db.models import (
     ArrivalRecord,
     CaseFile,
@@ -92,14 +92,20 @@ def notice_data(session: Session, profile: OpenProfile, case: CaseFile) -> Notic
     leader = session.execute(
         select(Inspector.name, Inspector.phone)
         .join(TeamMembership, TeamMembership.inspector_id == Inspector.id)
-        .where(TeamMembership.task_id == task.id, TeamMembership.role == TeamRole.LEADER)
+        .where(
+            TeamMembership.task_id == task.id,
+            TeamMembership.role == TeamRole.LEADER,
+            TeamMembership.deleted_at.is_(None),
+        )
     ).first()
     contact = (
         _("{name}, telephone {phone}").format(name=leader.name, phone=leader.phone)
         if leader and leader.phone
         else (leader.name if leader else "")
     )
-    (receiver,) = signature_marks(session, profile, case, DocumentKind.NOTICE)
+    marks = signature_marks(session, profile, case, DocumentKind.NOTICE)
+    # No block while a content digest is computed: the receipt is not part of the content.
+    receiver = marks[0] if marks else SignatureMark(SignerRole.REPRESENTATIVE, "", "")
     return NoticeData(
         # Served at the door: the notice is dated the day the team arrived.
         meta=document_meta(header, DocumentKind.NOTICE, generated_at=header.arrived_at),
@@ -204,10 +210,12 @@ def interview_data(
     header = case_header(session, case)
     position = interview_ids(session, case).index(interview_id) + 1
     sees = case_access(session, profile, case.id).sees_identifiers
+    # The team's own record shows identifiers in full; anyone else (a social supervisor)
+    # sees none of them, as in the interview screens.
     number = record.interviewee_id_number
     id_label = ""
     if number:
-        shown = number if sees else mask_identifier(number)
+        shown = number if sees else HIDDEN
         id_label = f"{id_type_label(record.interviewee_id_type)} {shown}".strip()
     present = [str(i) for i in json.loads(record.inspectors_present or "[]")]
     members = dict(team_members(session, case.task_id))
@@ -227,7 +235,7 @@ def interview_data(
         interviewee_organisation=record.interviewee_organisation,
         interviewee_id_label=id_label,
         interviewee_phone=(
-            record.interviewee_phone if sees else mask_identifier(record.interviewee_phone)
+            record.interviewee_phone if sees or not record.interviewee_phone else HIDDEN
         ),
         inspectors=tuple(members[i] for i in present if i in members),
         recorder_name=recorder.name if recorder else "",

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from inspector_app.documents.formats import day
 from inspector_app.documents.gather.header import case_header, document_meta
 from inspector_app.documents.gather.records import seal_slots
 from inspector_app.documents.model import (
@@ -124,7 +125,7 @@ def _section(session: Session, profile: OpenProfile, draw: SampleDraw) -> Sampli
     split = 3  # method, frame and filters describe the frame; the rest, the design
     return SamplingSection(
         draw_label=_("{label} (drawn {day})").format(
-            label=summary.label, day=summary.drawn_at.astimezone().date().isoformat()
+            label=summary.label, day=day(summary.drawn_at)
         ),
         batch_label=(
             _("{source}, settled {start} to {end}").format(

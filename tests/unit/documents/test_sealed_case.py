@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from inspector_app.documents.formats import DOCUMENT_TIMEZONE
 from inspector_app.documents.service import case_documents, export_issued
 from inspector_app.documents.verification import verify_file, verify_issued
 from inspector_app.profiles import OpenProfile
@@ -142,7 +143,7 @@ def test_the_documents_say_what_the_case_holds(demo_profile: OpenProfile, tmp_pa
     assert refusal.document_kind is DocumentKind.INTERVIEW_RECORD
     assert refusal.witness_name and refusal.refused_at is not None
     assert "拒绝签字" in interview_text and refusal.witness_name in interview_text
-    local = refusal.refused_at.astimezone()
+    local = refusal.refused_at.astimezone(DOCUMENT_TIMEZONE)  # documents state China time
     assert f"{local.year}年{local.month}月{local.day}日{local:%H:%M}" in interview_text
     evidence_name = next(name for name in reading if "-05" in name)
     evidence_text = _squeezed(reading[evidence_name])

@@ -6,6 +6,7 @@ same services the UI and the CLI call.
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,7 @@ from inspector_app.documents.service import (
 from inspector_app.documents.signatures import record_refusal, record_signature
 from inspector_app.documents.verification import verify_file
 from inspector_app.profiles import OpenProfile
+from inspector_app.services.case_files import case_export_folder
 from inspector_app.services.signing_keys import create_test_credentials
 from local_db.enums import CaseStatus, DocumentKind, EvidenceKind, SignerRole, TaskStatus, UserRole
 from local_db.models import CaseFile, EvidenceItem, InspectionTask, LocalUser
@@ -165,8 +167,20 @@ def test_a_supervisors_approval_keeps_the_leaders_seal_valid(
         session.execute(
             update(LocalUser)
             .where(LocalUser.id == demo_profile.user_id)
-            .values(role=UserRole.SUPERVISOR)
+            .values(role=UserRole.ADMIN)
         )
+    # The case's own leader (here an admin) never approves what they sealed.
+    with pytest.raises(NotAllowedError, match="cannot approve its own case"):
+        countersign_documents(profile=demo_profile, case_id=case_id)
+    with demo_profile.session() as session:
+        session.execute(
+            update(LocalUser)
+            .where(LocalUser.id == demo_profile.user_id)
+            .values(role=UserRole.SUPERVISOR, inspector_id=None)
+        )
+    # Nor does anyone with the certificate that sealed it.
+    with pytest.raises(NotAllowedError, match="sealed with this certificate"):
+        countersign_documents(profile=demo_profile, case_id=case_id)
     create_test_credentials(profile=demo_profile, organisation="示范市医疗保障局稽核处")
     result = countersign_documents(profile=demo_profile, case_id=case_id, export_to=tmp_path)
     assert result.documents and all(row.signature_count == 2 for row in result.documents)
@@ -217,3 +231,71 @@ def test_a_sealed_case_refuses_changes_from_the_command_line(
     # Building a sealed case exports the files as issued; it never seals them again.
     assert codes[2] == 0 and "is sealed" in out
     assert sorted(p.name for p in (tmp_path / "out").glob("*.pdf"))
+
+
+def test_a_signature_counts_only_for_what_the_document_said_when_signed(
+    demo_profile: OpenProfile,
+) -> None:
+    from inspector_app.documents.onsite import onsite_record, save_onsite_record
+    from inspector_app.evidence.recording import withdraw_evidence
+    from inspector_app.findings.service import create_finding
+
+    case = _open_case(demo_profile)
+    _sign_everything(demo_profile, case.id, refuse_interviewee=False)
+    assert case_documents(profile=demo_profile, case_id=case.id).can_seal
+
+    # A finding added after signing changes the findings list and the on-site record.
+    create_finding(
+        profile=demo_profile, case_id=case.id, violation_code="art38.2",
+        title="签字后新增的问题", amount_fen=99_999_900,
+    )  # fmt: skip
+    state = case_documents(profile=demo_profile, case_id=case.id)
+    stale = {d.ref.kind for d in state.documents if any(s.stale for s in d.slots)}
+    assert {DocumentKind.FINDINGS_LIST, DocumentKind.ONSITE_RECORD} <= stale
+    assert DocumentKind.NOTICE not in stale
+    with pytest.raises(NotAllowedError, match="still missing"):
+        seal_documents(profile=demo_profile, case_id=case.id)
+
+    # Renaming the representative leaves their signatures to be given again.
+    _sign_everything(demo_profile, case.id, refuse_interviewee=False)
+    text = onsite_record(profile=demo_profile, case_id=case.id).text
+    save_onsite_record(
+        profile=demo_profile, case_id=case.id,
+        text=dataclasses.replace(text, representative_name="另一位负责人"),
+    )  # fmt: skip
+    state = case_documents(profile=demo_profile, case_id=case.id)
+    representative = [s for d in state.documents for s in d.slots
+                      if s.slot.role is SignerRole.REPRESENTATIVE]  # fmt: skip
+    assert representative and all(not s.done for s in representative)
+
+    # A withdrawn signature image no longer counts at all.
+    _sign_everything(demo_profile, case.id, refuse_interviewee=False)
+    notice = next(
+        d for d in case_documents(profile=demo_profile, case_id=case.id).documents
+        if d.ref.kind is DocumentKind.NOTICE
+    )  # fmt: skip
+    (receiver,) = notice.slots
+    assert receiver.evidence_id is not None
+    withdraw_evidence(profile=demo_profile, evidence_id=receiver.evidence_id, reason="签错人")
+    notice = next(
+        d for d in case_documents(profile=demo_profile, case_id=case.id).documents
+        if d.ref.kind is DocumentKind.NOTICE
+    )  # fmt: skip
+    assert notice.slots[0].signed_at is None and not notice.slots[0].done
+
+
+def test_copies_are_written_only_where_asked_and_a_failed_copy_keeps_the_seal(
+    demo_profile: OpenProfile, tmp_path: Path
+) -> None:
+    case = _open_case(demo_profile)
+    _sign_everything(demo_profile, case.id, refuse_interviewee=False)
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    result = seal_documents(profile=demo_profile, case_id=case.id, export_to=blocked / "out")
+    assert result.documents and not result.exported
+    assert "copying them to" in result.export_problem
+    folder = case_export_folder(profile=demo_profile, case_number=case.case_number)
+    assert not folder.exists()  # nothing left the encrypted store unasked
+    state = case_documents(profile=demo_profile, case_id=case.id)
+    assert state.read_only and len(state.issued) == len(result.documents)
+    assert export_issued(profile=demo_profile, case_id=case.id, folder=tmp_path / "again")

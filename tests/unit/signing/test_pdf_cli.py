@@ -42,7 +42,10 @@ def test_verify_trusted_document_exits_0(
     approved_pdf: bytes, ca_pem: Path, write: Write, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = write("approved.pdf", approved_pdf)
-    assert _inspector("pdf", "verify", str(path), "--trust", str(ca_pem), "--pdfsig") == 0
+    assert _inspector("pdf", "verify", str(path), "--trust", str(ca_pem), "--pdfsig") == 1
+    assert "TEST certificate, which is not valid for real cases" in capsys.readouterr().out
+    args = ("pdf", "verify", str(path), "--trust", str(ca_pem), "--pdfsig", "--allow-test")
+    assert _inspector(*args) == 0
     out = capsys.readouterr().out
     assert "张三 (TEST)" in out and "李四 (TEST)" in out
     assert "TEST certificate" in out
@@ -60,7 +63,8 @@ def test_verify_with_a_der_root_and_repeated_trust(
     path = write("approved.pdf", approved_pdf)
     other = write("other.der", other_authority.certificate)
     ours = write("ours.cer", authority.certificate)
-    assert _inspector("pdf", "verify", str(path), "--trust", str(other), "--trust", str(ours)) == 0
+    args = ("--trust", str(other), "--trust", str(ours), "--allow-test")
+    assert _inspector("pdf", "verify", str(path), *args) == 0
 
 
 def test_verify_untrusted_exits_1(
