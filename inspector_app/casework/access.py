@@ -174,3 +174,13 @@ def record_case_event(
     profile.audit(
         session, action, entity=entity, entity_id=entity_id, detail=detail, case_id=case_id
     )
+
+
+def recording_allowed(*, profile: OpenProfile, case_id: str) -> bool:
+    """Whether the profile's user may record in ``case_id`` now (screens grey out when not).
+
+    Raises:
+        CaseNotFoundError: no such case.
+    """
+    with profile.read_session() as session:
+        return case_access(session, profile, case_id).can_record

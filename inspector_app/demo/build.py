@@ -90,11 +90,14 @@ def build_demo(
     progress: Progress,
     today: date | None = None,
     analysis: bool = False,
+    seal: bool = True,
 ) -> DemoSummary:
     """Write synthetic demo data into ``profile`` (which should be new and empty).
 
     With ``analysis`` the inspected hospital's batch is also screened, a few flags decided
     and a sample drawn and partly reviewed (``inspector demo`` does; tests start clean).
+    Without ``seal`` the cases meant to be closed stay in drafting, unsigned: the signing and
+    sealing take seconds that tests about settlement data need not spend.
 
     Reference data and casework are committed in one transaction, each settlement batch in
     its own (all or nothing each); the same ``seed`` gives the same names and claims.
@@ -115,7 +118,8 @@ def build_demo(
         )
         profile.audit(session, "demo.created", detail=f"seed={seed}")
     add_demo_evidence(profile, case_id=work.on_site_case_id)
-    seal_demo_cases(profile, work.to_seal)
+    if seal:
+        seal_demo_cases(profile, work.to_seal)
     progress.finish()
     settlement, partner = load_demo_pair(profile, claims=claims, seed=seed, progress=progress)
     add_demo_inventory(profile, settlement_batch_id=settlement.batch_id, seed=seed)

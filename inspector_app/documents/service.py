@@ -87,6 +87,7 @@ class CaseDocuments:
     status: CaseStatus
     read_only: bool
     is_leader: bool
+    can_record: bool  # may sign on screen and edit the on-site record (False once closed)
     documents: tuple[DocumentState, ...]
     issued: tuple[IssuedRow, ...] = field(default_factory=tuple)
 
@@ -171,6 +172,7 @@ def case_documents(*, profile: OpenProfile, case_id: str) -> CaseDocuments:
             status=case.status,
             read_only=access.read_only,
             is_leader=access.is_leader,
+            can_record=access.can_record,
             documents=documents,
             issued=tuple(issued_row(row) for row in current_issued(session, case_id)),
         )

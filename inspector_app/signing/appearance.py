@@ -13,6 +13,7 @@ import functools
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from io import BytesIO
 from typing import Any
 
@@ -111,6 +112,17 @@ def render_stamp_pdf(
     return buffer.getvalue()
 
 
+def _in_document_zone(text: str) -> str:
+    """pyHanko's signing time (UTC) in the zone the documents state, with its offset."""
+    from inspector_app.documents.formats import DOCUMENT_TIMEZONE
+
+    try:
+        moment = datetime.strptime(text, TIME_FORMAT)
+    except ValueError:
+        return text
+    return moment.astimezone(DOCUMENT_TIMEZONE).strftime(TIME_FORMAT)
+
+
 class _FramedStamp(TextStamp):
     """Replaces the text box of :class:`TextStamp` with the reportlab drawing."""
 
@@ -123,7 +135,7 @@ class _FramedStamp(TextStamp):
             width=float(box.width),
             height=float(box.height),
             signer_name=str(params.get("signer", "")),
-            signed_at=str(params.get("ts", "")),
+            signed_at=_in_document_zone(str(params.get("ts", ""))),
             lines=style.lines,
         )
         writer = self._ensure_writer

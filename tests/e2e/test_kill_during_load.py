@@ -100,7 +100,7 @@ def demo_dir(tmp_path: Path) -> Path:
         username=DEMO_USER.username, role=DEMO_USER.role, kdf=FAST_KDF,
     )  # fmt: skip
     try:
-        build_demo(profile, claims=FIRST_CLAIMS, seed=3, progress=Progress())
+        build_demo(profile, claims=FIRST_CLAIMS, seed=3, progress=Progress(), seal=False)
     finally:
         profile.close()
     return path

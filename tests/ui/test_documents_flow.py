@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 from pytestqt.qtbot import QtBot
@@ -18,8 +19,13 @@ from inspector_app.services.signing_keys import list_credentials, list_trusted_r
 from inspector_app.signing.certificates import issue_test_ca, issue_test_signer
 from inspector_app.signing.identity import identity_to_pkcs12
 from local_db.enums import SignerRole
+from tests.ui.documents_support import (
+    idle,
+    open_page,
+    show_case,
+    wait_workspace,
+)
 from tests.ui.seed import CASE_NUMBER
-from tests.ui.test_documents_page import idle, open_page, show_case, wait_workspace
 from tests.ui.test_signature_pad import draw_signature
 from ui.context import ShellContext
 from ui.dialogs.signature_dialog import SignatureDialog
@@ -53,6 +59,9 @@ def sign_everyone(qtbot: QtBot, context: ShellContext, page: object) -> None:
         idle(qtbot, context)
         still = [g for g in panel.table.visible_rows() if g.pending]
         assert len(still) == len(pending) - 1, page.workspace.error_label.text()
+
+
+pytestmark = pytest.mark.usefixtures("collect_garbage_after_each_test")
 
 
 def test_sign_all_create_a_test_certificate_seal_and_close(
@@ -101,7 +110,7 @@ def test_sign_all_create_a_test_certificate_seal_and_close(
     assert not view.document_set.onsite_button.isEnabled()
     state = case_documents(profile=context.profile, case_id=case_id)
     assert state.read_only and len(state.issued) == 5
-    files = view.issued.file_table.visible_rows()
+    files = view.issued.files.document_table.visible_rows()
     assert len(files) == 5
     check = page.verify_pdf(files[0].path)
     assert isinstance(check, VerificationDialog)

@@ -157,8 +157,9 @@ def test_documents_page_lists_exports_and_opens_them(
     window.navigation.setCurrentRow(3)
     page = window.documents_page
     _loaded(qtbot, page)
-    assert page.document_stack.currentWidget() is page.no_documents
-    assert page.no_documents.title_label.text() == (
+    files = page.exported_files
+    assert files.document_stack.currentWidget() is files.no_documents
+    assert files.no_documents.title_label.text() == (
         f"No exported documents for case {seed.CASE_NUMBER} yet"
     )
     folder = window.context.profile.info.path / "exports" / seed.CASE_NUMBER
@@ -166,10 +167,10 @@ def test_documents_page_lists_exports_and_opens_them(
     (folder / "检查通知书.pdf").write_bytes(b"%PDF-1.7 demo")
     page.reload()
     _loaded(qtbot, page)
-    assert page.document_stack.currentWidget() is page.document_table
-    assert page.documents_title.text() == f"1 document exported for case {seed.CASE_NUMBER}"
-    assert page.document_table.proxy.index(0, 0).data() == "检查通知书.pdf"
-    qtbot.mouseClick(page.open_button, Qt.MouseButton.LeftButton)
+    assert files.document_stack.currentWidget() is files.document_table
+    assert files.documents_title.text() == f"1 document exported for case {seed.CASE_NUMBER}"
+    assert files.document_table.proxy.index(0, 0).data() == "检查通知书.pdf"
+    qtbot.mouseClick(files.open_button, Qt.MouseButton.LeftButton)
     assert opened == [str(folder / "检查通知书.pdf")]
 
 
@@ -264,7 +265,7 @@ def test_open_folder_creates_the_case_export_folder(
     monkeypatch.setattr(QDesktopServices, "openUrl", opened.append)
     window.navigation.setCurrentRow(3)
     _loaded(qtbot, window.documents_page)
-    qtbot.mouseClick(window.documents_page.folder_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(window.documents_page.exported_files.folder_button, Qt.MouseButton.LeftButton)
     expected = window.context.profile.info.path / "exports" / seed.CASE_NUMBER
     assert [Path(url.toLocalFile()) for url in opened] == [expected]
     assert expected.is_dir()

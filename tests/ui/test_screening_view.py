@@ -47,7 +47,7 @@ def screened(template_profile: Path, tmp_path_factory: pytest.TempPathFactory) -
     shutil.copytree(template_profile, folder)
     profile = unlock_profile(path=folder, password=TEST_PASSWORD)
     try:
-        summary = build_demo(profile, claims=CLAIMS, seed=SEED, progress=Progress())
+        summary = build_demo(profile, claims=CLAIMS, seed=SEED, progress=Progress(), seal=False)
         run_screening(profile=profile, batch_id=summary.settlement.batch_id, progress=Progress())
     finally:
         profile.close()

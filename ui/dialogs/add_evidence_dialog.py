@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from inspector_app.casework.access import NotAllowedError
 from inspector_app.casework.links import LinkRef
 from inspector_app.evidence.catalog import EvidenceSummary
 from inspector_app.evidence.kinds import evidence_kind_label, guess_kind, guess_media_type
@@ -331,7 +332,8 @@ class AddEvidenceDialog(QDialog):
     def _failed(self, error: BaseException) -> None:
         self.operation = None
         self._set_busy(False)
-        if isinstance(error, OSError):
+        # A refusal (closed case, role) is a PermissionError, so an OSError: say it first.
+        if isinstance(error, OSError) and not isinstance(error, NotAllowedError):
             error_report.log_error(error)
             self.status_label.setText(_("The file could not be read or stored."))
             return

@@ -151,6 +151,8 @@ class EvidenceTab(CaseTab):
         self.add_dialog: AddEvidenceDialog | None = None
         self.withdraw_dialog: WithdrawEvidenceDialog | None = None
         self.has_camera: bool | None = None
+        # Until the first load says otherwise; a closed case (or an observer) records nothing.
+        self.can_record = True
         self._select_after_load: str | None = None
         self.setAcceptDrops(True)
         toolbar = QHBoxLayout()
@@ -260,14 +262,20 @@ class EvidenceTab(CaseTab):
             self.stale = False
             self._render()
             return
+        from inspector_app.casework.access import recording_allowed
         from inspector_app.evidence.catalog import list_evidence
 
         profile = self.context.profile
-        self.load(
-            lambda: list_evidence(profile=profile, case_id=case_id),
-            self._show,
-            label=_("Loading the evidence"),
-        )
+
+        def work() -> tuple[list[EvidenceSummary], bool]:
+            rows = list_evidence(profile=profile, case_id=case_id)
+            return rows, recording_allowed(profile=profile, case_id=case_id)
+
+        self.load(work, self._show_with_rights, label=_("Loading the evidence"))
+
+    def _show_with_rights(self, loaded: tuple[list[EvidenceSummary], bool]) -> None:
+        rows, self.can_record = loaded
+        self._show(rows)
 
     def _show(self, rows: list[EvidenceSummary]) -> None:
         current = self.selected()
@@ -289,7 +297,7 @@ class EvidenceTab(CaseTab):
         self._render()
 
     def _update_camera_button(self) -> None:
-        usable = self.case_id is not None and self.has_camera is not False
+        usable = self.case_id is not None and self.can_record and self.has_camera is not False
         self.camera_button.setEnabled(usable)
         self.camera_button.setToolTip(
             no_camera_message()
@@ -301,8 +309,10 @@ class EvidenceTab(CaseTab):
 
     def _render(self) -> None:
         has_case = self.case_id is not None
-        for button in (self.add_button, self.electronic_button, self.verify_button):
-            button.setEnabled(has_case)
+        recording = has_case and self.can_record
+        for button in (self.add_button, self.electronic_button):
+            button.setEnabled(recording)
+        self.verify_button.setEnabled(has_case)
         self._update_camera_button()
         if not has_case:
             self.note.setText(_("Evidence is recorded in the case file; none is open yet."))
@@ -342,7 +352,7 @@ class EvidenceTab(CaseTab):
         row = self.selected()
         self.detail_area.setEnabled(row is not None)
         self.export_button.setEnabled(row is not None)
-        self.withdraw_button.setEnabled(row is not None and not row.withdrawn)
+        self.withdraw_button.setEnabled(row is not None and not row.withdrawn and self.can_record)
         if row is None:
             for key in self.facts.values:
                 self.facts.set(key, "—")

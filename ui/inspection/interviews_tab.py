@@ -74,6 +74,7 @@ class InterviewsTab(CaseTab):
     def __init__(self, context: ShellContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
         self.rows: list[InterviewSummary] | None = None
+        self.can_record = True  # until the first load says otherwise
         self.editor: QDialog | None = None
         self.new_button = QPushButton(self)
         self.new_button.setObjectName("newInterview")
@@ -119,17 +120,19 @@ class InterviewsTab(CaseTab):
             self.stale = False
             self._render()
             return
+        from inspector_app.casework.access import recording_allowed
         from inspector_app.interviews.service import interviews_of_case
 
         profile, case_id = self.context.profile, self.case_id
-        self.load(
-            lambda: interviews_of_case(profile=profile, case_id=case_id),
-            self._show,
-            label=_("Loading the interviews"),
-        )
 
-    def _show(self, rows: list[InterviewSummary]) -> None:
-        self.rows = rows
+        def work() -> tuple[list[InterviewSummary], bool]:
+            rows = interviews_of_case(profile=profile, case_id=case_id)
+            return rows, recording_allowed(profile=profile, case_id=case_id)
+
+        self.load(work, self._show, label=_("Loading the interviews"))
+
+    def _show(self, loaded: tuple[list[InterviewSummary], bool]) -> None:
+        self.rows, self.can_record = loaded
         self._render()
 
     def _render(self) -> None:
@@ -140,7 +143,7 @@ class InterviewsTab(CaseTab):
             if rows
             else _("No interviews recorded yet.")
         )
-        self.new_button.setEnabled(self.case_id is not None)
+        self.new_button.setEnabled(self.case_id is not None and self.can_record)
         self._selection_changed()
 
     def selected(self) -> InterviewSummary | None:

@@ -1,8 +1,8 @@
-"""文书 Documents: the case files and the documents exported for each.
+"""文书 Documents: the case files above, the selected case's documents workspace below.
 
-Exported files live under the profile's ``exports/`` folder (see
-``inspector_app.services.case_files``); they open in the system's viewer. When a case has
-no exported document yet, the page says so instead of showing an empty table.
+The workspace (``ui.documents``) shows the document set, who signs it, sealing and the issued
+files. The header checks any signed PDF and manages the signing certificates; exported files
+live under the profile's ``exports/`` folder and open in the system's viewer.
 """
 
 from __future__ import annotations
@@ -10,29 +10,31 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QUrl
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QHBoxLayout,
-    QLabel,
+    QDialog,
     QPushButton,
     QSplitter,
     QStackedWidget,
-    QVBoxLayout,
     QWidget,
 )
 
-from inspector_app.i18n import _, ngettext
+from inspector_app.i18n import _
 from inspector_app.vocabulary import case_status_label
 from ui import formatting
 from ui.context import ShellContext
+from ui.documents import pickers
+from ui.documents.case_documents_view import CaseDocumentsView
+from ui.documents.exported_files import ExportedFilesWidget, open_path
 from ui.icons import icon
 from ui.pages.base_page import BasePage
 from ui.widgets.data_table import RIGHT, Column, DataTableWidget
 from ui.widgets.empty_state import EmptyStateWidget
 
 if TYPE_CHECKING:
-    from inspector_app.services.case_files import CaseFileRow, ExportedDocument
+    from inspector_app.services.case_files import CaseFileRow
+
+__all__ = ["CASE_COLUMNS", "DocumentsPage", "open_path"]
 
 CASE_COLUMNS: list[Column[CaseFileRow]] = [
     Column(lambda: _("Case number"), lambda c: c.number, width=150),
@@ -45,76 +47,44 @@ CASE_COLUMNS: list[Column[CaseFileRow]] = [
     ),
     Column(lambda: _("Status"), lambda c: case_status_label(c.status), width=90),
     Column(
-        lambda: _("Documents"),
+        lambda: _("Exported files"),
         lambda c: formatting.count(len(c.documents)),
         sort_key=lambda c: len(c.documents),
         align=RIGHT,
         width=90,
     ),
 ]
-DOCUMENT_COLUMNS: list[Column[ExportedDocument]] = [
-    Column(lambda: _("File"), lambda d: d.name, stretch=True, tooltip=lambda d: str(d.path)),
-    Column(
-        lambda: _("Size"),
-        lambda d: formatting.file_size(d.size_bytes),
-        sort_key=lambda d: d.size_bytes,
-        align=RIGHT,
-        width=100,
-    ),
-    Column(
-        lambda: _("Modified"),
-        lambda d: formatting.local_time(d.modified_at),
-        sort_key=lambda d: d.modified_at,
-        width=140,
-    ),
-]
-
-
-def open_path(path: Path) -> bool:
-    """Open a file or folder with the desktop's default application."""
-    return QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
 
 class DocumentsPage(BasePage):
-    """Case files above, the selected case's exported documents below."""
+    """Case files above, the selected case's documents workspace below."""
 
     icon_name = "documents"
 
     def __init__(self, context: ShellContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
         self.cases: list[CaseFileRow] = []
+        self.dialog: QWidget | None = None
         self.refresh_button = QPushButton(icon("refresh"), "", self)
         self.refresh_button.clicked.connect(self.reload)
-        self.header_actions.addWidget(self.refresh_button)
+        self.verify_button = QPushButton(icon("integrity"), "", self)
+        self.verify_button.clicked.connect(self.choose_pdf_to_verify)
+        self.certificates_button = QPushButton(icon("lock"), "", self)
+        self.certificates_button.clicked.connect(self.open_certificates)
+        for button in (self.verify_button, self.certificates_button, self.refresh_button):
+            self.header_actions.addWidget(button)
         self.case_table = DataTableWidget(CASE_COLUMNS, self)
         self.case_table.selectionModel().currentRowChanged.connect(self._case_changed)
-        self.document_table = DataTableWidget(DOCUMENT_COLUMNS, self)
-        self.document_table.row_activated.connect(lambda doc: open_path(doc.path))
-        self.no_documents = EmptyStateWidget("documents", self)
+        self.workspace = CaseDocumentsView(context, self)
+        self.workspace.sealed.connect(self.reload)
+        self.workspace.certificates_requested.connect(self.open_certificates)
         self.no_cases = EmptyStateWidget("documents", self)
-        lower = QWidget(self)
-        lower_layout = QVBoxLayout(lower)
-        lower_layout.setContentsMargins(0, 8, 0, 0)
-        row = QHBoxLayout()
-        self.documents_title = QLabel(lower)
-        self.documents_title.setObjectName("sectionTitle")
-        self.open_button = QPushButton(icon("open-file"), "", lower)
-        self.open_button.clicked.connect(self._open_selected)
-        self.folder_button = QPushButton(icon("folder-open"), "", lower)
-        self.folder_button.clicked.connect(self._open_folder)
-        row.addWidget(self.documents_title, 1)
-        row.addWidget(self.open_button)
-        row.addWidget(self.folder_button)
-        lower_layout.addLayout(row)
-        self.document_stack = QStackedWidget(lower)
-        self.document_stack.addWidget(self.document_table)
-        self.document_stack.addWidget(self.no_documents)
-        lower_layout.addWidget(self.document_stack, 1)
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.addWidget(self.case_table)
-        splitter.addWidget(lower)
+        splitter.addWidget(self.workspace)
         splitter.setChildrenCollapsible(False)
-        splitter.setSizes([300, 260])
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([190, 520])
         self.stack = QStackedWidget(self)
         self.stack.addWidget(splitter)
         self.stack.addWidget(self.no_cases)
@@ -127,24 +97,28 @@ class DocumentsPage(BasePage):
     def retranslate(self) -> None:
         super().retranslate()
         self.refresh_button.setText(_("Refresh"))
-        self.open_button.setText(_("Open"))
-        self.folder_button.setText(_("Open folder"))
+        self.verify_button.setText(_("Verify a PDF…"))
+        self.verify_button.setToolTip(_("Check the signatures of any PDF file"))
+        self.certificates_button.setText(_("Certificates…"))
+        self.certificates_button.setToolTip(
+            _("The certificates you seal with and the roots documents are checked against")
+        )
         self.summary_label.setText(
-            _("Documents exported for each case file, from {folder}.").format(
-                folder=self._exports_folder()
-            )
+            _(
+                "Each case's documents of record: signed on screen by everyone involved, then "
+                "sealed by the team leader, which closes the case. Files are exported to {folder}."
+            ).format(folder=self._exports_folder())
         )
         self.no_cases.set_texts(
             _("No case files yet"),
             _(
-                "A case file is opened when an inspection starts on site. Its exported "
-                "documents (inspection notice, on-site inspection record, findings list) "
-                "are listed here."
+                "A case file is opened when an inspection starts on site. Its documents "
+                "(inspection notice, on-site inspection record, interview records, findings "
+                "list, evidence list) are signed and sealed here."
             ),
         )
         self.case_table.retranslate()
-        self.document_table.retranslate()
-        self._show_documents(self.case_table.current_row())
+        self.workspace.retranslate()
 
     def _exports_folder(self) -> Path:
         from inspector_app.services.case_files import exports_folder
@@ -165,62 +139,56 @@ class DocumentsPage(BasePage):
         self.cases = cases
         self.case_table.set_rows(cases)
         self.stack.setCurrentIndex(0 if cases else 1)
-        rows = self.case_table.visible_rows()
-        ids = [case.id for case in rows]
+        ids = [case.id for case in self.case_table.visible_rows()]
         if selected is not None and selected.id in ids:
             self.case_table.selectRow(ids.index(selected.id))
         else:
             self.case_table.select_first()
-        self._show_documents(self.case_table.current_row())
+        self.workspace.set_case(self.case_table.current_row())
+
+    def select_case(self, case_id: str) -> bool:
+        """Select the case ``case_id`` in the table; False when it is not listed."""
+        ids = [case.id for case in self.case_table.visible_rows()]
+        if case_id not in ids:
+            return False
+        self.case_table.selectRow(ids.index(case_id))
+        return True
 
     def _case_changed(self) -> None:
-        self._show_documents(self.case_table.current_row())
+        self.workspace.set_case(self.case_table.current_row())
 
-    def _show_documents(self, case: CaseFileRow | None) -> None:
-        has_documents = case is not None and bool(case.documents)
-        self.open_button.setEnabled(has_documents)
-        self.folder_button.setEnabled(case is not None)
-        if case is None:
-            self.documents_title.setText(_("Choose a case file to see its documents."))
-            self.document_table.set_rows([])
-            return
-        count = len(case.documents)
-        self.documents_title.setText(
-            ngettext(
-                "{n} document exported for case {number}",
-                "{n} documents exported for case {number}",
-                count,
-            ).format(n=count, number=case.number)
-            if count
-            else _("Documents of case {number}").format(number=case.number)
+    @property
+    def exported_files(self) -> ExportedFilesWidget:
+        """The selected case's files under ``exports/<case>`` (in the Issued documents tab)."""
+        return self.workspace.issued.files
+
+    # ------------------------------------------------------------------ header actions
+
+    def choose_pdf_to_verify(self) -> QWidget:
+        """Pick any PDF (non-blocking); its signatures are then checked in a dialog."""
+        self.dialog = pickers.open_file(
+            self, _("Verify a signed PDF"), _("PDF documents (*.pdf)"), self.verify_pdf
         )
-        self.document_table.set_rows(case.documents)
-        self.document_stack.setCurrentIndex(0 if has_documents else 1)
-        if has_documents:
-            self.document_table.select_first()
-        else:
-            self.no_documents.set_texts(
-                _("No exported documents for case {number} yet").format(number=case.number),
-                _(
-                    "Documents exported for this case are saved in {folder} and appear here. "
-                    "Nothing has been exported for it so far."
-                ).format(folder=self._case_folder(case)),
-            )
+        return self.dialog
 
-    def _case_folder(self, case: CaseFileRow) -> Path:
-        from inspector_app.services.case_files import case_export_folder
+    def verify_pdf(self, path: Path) -> QDialog:
+        """Check ``path``'s signatures (pyHanko and pdfsig) and show the verdict."""
+        from ui.documents.verify_dialog import VerificationDialog
 
-        return case_export_folder(profile=self.context.profile, case_number=case.number)
+        dialog = VerificationDialog(self.context, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.verify_file(path)
+        self.dialog = dialog
+        dialog.open()
+        return dialog
 
-    def _open_selected(self) -> None:
-        document = self.document_table.current_row()
-        if document is not None:
-            open_path(document.path)
+    def open_certificates(self) -> QDialog:
+        """The signing certificates and trusted roots (the workspace re-reads on a change)."""
+        from ui.documents.certificates_dialog import CertificatesDialog
 
-    def _open_folder(self) -> None:
-        case = self.case_table.current_row()
-        if case is None:
-            return
-        folder = self._case_folder(case)
-        folder.mkdir(parents=True, exist_ok=True)  # the place exports will go; harmless
-        open_path(folder)
+        dialog = CertificatesDialog(self.context, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.changed.connect(self.workspace.reload)
+        self.dialog = dialog
+        dialog.open()
+        return dialog

@@ -46,7 +46,7 @@ class CancelAtFirstReport(Progress):
 
 
 def test_cancelling_during_the_load_rolls_everything_back(profile: OpenProfile) -> None:
-    build_demo(profile, claims=CLAIMS, seed=5, progress=Progress())
+    build_demo(profile, claims=CLAIMS, seed=5, progress=Progress(), seal=False)
     before = _counts(profile)
     with pytest.raises(Cancelled):
         load_demo_settlement(
@@ -57,7 +57,7 @@ def test_cancelling_during_the_load_rolls_everything_back(profile: OpenProfile) 
 
 
 def test_a_failure_after_rows_were_inserted_leaves_nothing(profile: OpenProfile) -> None:
-    build_demo(profile, claims=CLAIMS, seed=5, progress=Progress())
+    build_demo(profile, claims=CLAIMS, seed=5, progress=Progress(), seal=False)
     before = _counts(profile)
     with profile.read_session() as session:
         institution_id = session.scalars(select(Institution.id)).first()
@@ -77,7 +77,7 @@ def test_a_failure_after_rows_were_inserted_leaves_nothing(profile: OpenProfile)
 
 
 def test_claim_ids_continue_after_the_existing_ones(profile: OpenProfile) -> None:
-    build_demo(profile, claims=CLAIMS, seed=5, progress=Progress())
+    build_demo(profile, claims=CLAIMS, seed=5, progress=Progress(), seal=False)
     load_demo_settlement(
         profile, institution_code=INSPECTED_HOSPITAL, claims=CLAIMS, seed=7, progress=Progress()
     )
@@ -94,7 +94,7 @@ def test_claim_ids_continue_after_the_existing_ones(profile: OpenProfile) -> Non
 def test_a_row_naming_another_existing_batch_is_refused_wherever_it_is(
     profile: OpenProfile,
 ) -> None:
-    build_demo(profile, claims=CLAIMS, seed=5, progress=Progress())
+    build_demo(profile, claims=CLAIMS, seed=5, progress=Progress(), seal=False)
     before = _counts(profile)
     with profile.read_session() as session:
         institution_id = session.scalars(select(Institution.id)).first()

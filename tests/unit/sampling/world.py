@@ -27,7 +27,7 @@ class World:
 
 def demo_world(profile: OpenProfile, *, claims: int = CLAIMS, seed: int = SEED) -> World:
     """Build the demo (the profile's user leads the on-site case's team)."""
-    summary = build_demo(profile, claims=claims, seed=seed, progress=Progress())
+    summary = build_demo(profile, claims=claims, seed=seed, progress=Progress(), seal=False)
     with profile.read_session() as session:
         batch = session.get_one(SettlementBatch, summary.settlement.batch_id)
         assert batch.case_id is not None

@@ -85,7 +85,7 @@ def measured(
     shutil.copytree(template_profile, folder)
     profile = unlock_profile(path=folder, password=TEST_PASSWORD)
     try:
-        build_demo(profile, claims=CLAIMS, seed=SEED, progress=Progress())
+        build_demo(profile, claims=CLAIMS, seed=SEED, progress=Progress(), seal=False)
         result = Measured(planted={}, flagged={code: set() for code in PLANTED_KIND})
         with profile.read_session() as session:
             batches = session.scalars(select(SettlementBatch.id)).all()
