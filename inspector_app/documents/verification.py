@@ -16,11 +16,11 @@ from inspector_app.evidence.store import read_original
 from inspector_app.i18n import _
 from inspector_app.profiles import OpenProfile
 from inspector_app.services.signing_keys import trusted_root_certificates
-from inspector_app.signing.errors import SigningFailure
+from inspector_app.signing.errors import DamagedPdfError, SigningFailure
 from inspector_app.signing.pdfsig import PdfsigReport, run_pdfsig
 from inspector_app.signing.verification import PdfVerification, verify_pdf
 
-MAX_PDF_BYTES = 512 * 1024 * 1024
+MAX_PDF_BYTES = 256 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -61,6 +61,9 @@ def verify_file(
     """
     if path.stat().st_size > MAX_PDF_BYTES:
         raise ValueError(_("This file is too large to be a signed document."))
+    with path.open("rb") as handle:  # refuse a non-PDF before reading all of it
+        if b"%PDF-" not in handle.read(1024):
+            raise DamagedPdfError(_("This file is not a PDF document."))
     roots = [*_roots(profile), *(extra_roots or [])]
     verification = verify_pdf(path.read_bytes(), trust_roots=roots)
     report: PdfsigReport | None = None

@@ -108,12 +108,16 @@ def test_a_sealed_case_cannot_be_edited_on_the_inspection_page(
     interviews = page.show_tab(InterviewsTab)
     assert isinstance(interviews, InterviewsTab)
     qtbot.waitUntil(lambda: not interviews.stale and interviews.rows is not None, timeout=10_000)
-    interviews.new_interview()
+    assert not interviews.new_button.isEnabled()
+    interviews.new_interview()  # even when asked: the editor opens read-only
     editor = interviews.editor
     assert isinstance(editor, InterviewEditorDialog)
     qtbot.waitUntil(lambda: editor.loaded, timeout=10_000)
-    assert not editor.isEnabled()  # nothing can be typed or saved
+    assert editor.read_only and editor.name.isReadOnly()
+    assert not editor.save_button.isEnabled()
+    assert editor.cancel_button.isEnabled()  # it can be read and closed
     editor.reject()
+    assert not editor.isVisible()
 
     followup = page.show_tab(FollowUpTab)
     assert isinstance(followup, FollowUpTab)

@@ -6,7 +6,7 @@ import math
 from collections.abc import Sequence
 
 import pytest
-from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt
 from PySide6.QtGui import QImage, QInputDevice, QPointingDevice, QTabletEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
@@ -194,3 +194,12 @@ def test_a_finger_draws_and_a_second_finger_does_not(qtbot: QtBot, pad: Signatur
     assert 55 <= ink.left() <= 60 and ink.right() <= 200
     assert ink.top() >= 90  # the second finger, at y = 60, left no ink
     assert pad.is_plausible()
+
+
+def test_ink_dragged_past_the_edge_stays_on_the_pad(pad: SignaturePadWidget) -> None:
+    draw_path(pad, [(100, 100), (300, 120), (-7000, 9000), (420, 150)])
+    ink = pad.ink_rect()
+    assert QRectF(pad.rect()).adjusted(-1, -1, 1, 1).contains(ink)
+    image = QImage.fromData(pad.to_png())
+    assert not image.isNull()
+    assert image.width() <= pad.width() * 3 and image.height() <= pad.height() * 3

@@ -78,6 +78,7 @@ class InterviewEditorDialog(QDialog):
         self.saving = False
         self.entries: list[QA] = []
         self.identifiers_editable = True
+        self.read_only = False
         self._current = -1
         self.setObjectName("interviewEditor")
         self.setMinimumSize(980, 720)
@@ -286,7 +287,7 @@ class InterviewEditorDialog(QDialog):
         self.question_label.setText(_("Question"))
         self.answer_label.setText(_("Answer"))
         self.preview_label.setText(_("Record preview"))
-        self.cancel_button.setText(_("Cancel"))
+        self.cancel_button.setText(_("Close") if self.read_only else _("Cancel"))
         self.save_button.setText(_("Save"))
         current = self.id_type.currentData()
         self.id_type.clear()
@@ -361,8 +362,24 @@ class InterviewEditorDialog(QDialog):
             edit.setReadOnly(not self.identifiers_editable)
         self._refresh_list(0 if self.entries else -1)
         self.loaded = True
-        self.setEnabled(data.can_record)
+        self.setEnabled(True)
+        if not data.can_record:
+            self._read_only()
         self.name.setFocus()
+
+    def _read_only(self) -> None:
+        """A closed case (or an observer): the record can be read and closed, not changed."""
+        for edit in self.findChildren(QLineEdit) + self.findChildren(QPlainTextEdit):
+            edit.setReadOnly(True)
+        for widget in self.findChildren(QWidget):
+            if isinstance(widget, QLineEdit | QPlainTextEdit | QLabel | QListWidget):
+                continue
+            if widget is not self.cancel_button and isinstance(
+                widget, QPushButton | QComboBox | QDateTimeEdit | QCheckBox
+            ):
+                widget.setEnabled(False)
+        self.cancel_button.setText(_("Close"))
+        self.read_only = True
 
     # ------------------------------------------------------------------- Q&A
 

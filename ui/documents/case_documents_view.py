@@ -311,7 +311,11 @@ class CaseDocumentsView(QWidget):
         if result.export_problem:  # issued all the same; the copies can be exported again
             self.error_label.setText(result.export_problem)
             self.error_label.show()
-        self.tabs.setCurrentWidget(self.issued)
+        showing = (
+            self.workspace is not None and self.workspace.case.case_number == result.case_number
+        )
+        if showing:  # not when the user moved on to another case meanwhile
+            self.tabs.setCurrentWidget(self.issued)
         self.reload()
         self.sealed.emit()
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -140,6 +141,7 @@ class Pkcs12Form(QFrame):
         """Show the form for ``path``, password empty."""
         self.path = path
         self.file_label.setText(str(path))
+        self.label_edit.clear()
         self.password_edit.clear()
         self.error_label.hide()
         self.import_button.setEnabled(True)
@@ -151,8 +153,14 @@ class Pkcs12Form(QFrame):
         self.error_label.setText(message)
         self.error_label.show()
         self.import_button.setEnabled(True)
-        self.password_edit.selectAll()
+        self.password_edit.clear()
         self.password_edit.setFocus()
+
+    def discard(self) -> None:
+        """Cancel: hide the form and forget what was typed (the password above all)."""
+        self.label_edit.clear()
+        self.password_edit.clear()
+        self.hide()
 
 
 class CertificatesDialog(QDialog):
@@ -192,7 +200,7 @@ class CertificatesDialog(QDialog):
         for button in [*buttons, self.form.import_button, self.form.cancel_button]:
             button.setAutoDefault(False)
         self.form.import_button.clicked.connect(self.import_chosen)
-        self.form.cancel_button.clicked.connect(self.form.hide)
+        self.form.cancel_button.clicked.connect(self.form.discard)
         self.status_label = QLabel(self)
         self.status_label.setObjectName("fieldHelp")
         self.status_label.setWordWrap(True)
@@ -285,13 +293,27 @@ class CertificatesDialog(QDialog):
             self._update_buttons()
 
         def deliver(result: R) -> None:
-            self.busy = False
-            self._update_buttons()
+            if writes:  # a list read finishing never re-enables buttons during a write
+                self.busy = False
+                self._update_buttons()
             done(result)
 
         operation: Operation[Any] = Operation.of(work, label=label)
         operation.success(deliver).failure(self._failed).owned_by(self).quietly()
         operation.run_in_background(self.context.tasks, writes=writes)
+
+    def reject(self) -> None:
+        """Close waits for a change under way (the page must hear that it happened)."""
+        if self.busy:
+            return
+        super().reject()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Closing the window waits for a change under way, like Close."""
+        if self.busy:
+            event.ignore()
+            return
+        super().closeEvent(event)
 
     def _update_buttons(self) -> None:
         for button in (self.import_button, self.test_button, self.trust_button):

@@ -131,12 +131,15 @@ class DocumentSetPanel(QWidget):
             return self._open(
                 DocumentPreviewDialog.issued(self.context, issued, initial=initial, parent=self)
             )
+        # The table may be sorted: find the selected document in the set's own order.
+        refs = [document.ref for document in workspace.case.documents]
+        chosen = selected.document.ref if selected is not None else None
         dialog = DocumentPreviewDialog.drafts(
             self.context,
             workspace.case.case_id,
             workspace.case.documents,
             language=self.language(),
-            initial=max(self.table.currentIndex().row(), 0),
+            initial=refs.index(chosen) if chosen in refs else 0,
             parent=self,
         )
         return self._open(dialog)

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDateTime
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QDateTimeEdit,
@@ -73,6 +74,7 @@ class OnsiteRecordDialog(QDialog):
         self.case_id = case_id
         self.form_data: OnsiteRecordForm | None = None
         self.saved: OnsiteRecordText | None = None
+        self.saving = False
         self.setMinimumSize(640, 620)
         self.started = _OptionalTime(self)
         self.ended = _OptionalTime(self)
@@ -200,6 +202,7 @@ class OnsiteRecordDialog(QDialog):
         profile, case_id, text = self.context.profile, self.case_id, self.text()
         self.save_button.setEnabled(False)
         self.error_label.hide()
+        self.saving = True  # a save under way finishes here: the workspace must hear of it
 
         def work() -> OnsiteRecordText:
             save_onsite_record(profile=profile, case_id=case_id, text=text)
@@ -212,10 +215,25 @@ class OnsiteRecordDialog(QDialog):
         operation.run_in_background(self.context.tasks, writes=True)
 
     def _saved(self, text: OnsiteRecordText) -> None:
+        self.saving = False
         self.saved = text
         self.accept()
 
+    def reject(self) -> None:
+        """Cancel and Esc wait for a save under way (its result must reach the workspace)."""
+        if self.saving:
+            return
+        super().reject()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Closing the window waits for a save under way, like Cancel."""
+        if self.saving:
+            event.ignore()
+            return
+        super().closeEvent(event)
+
     def _failed(self, error: BaseException) -> None:
+        self.saving = False
         error_report.handle_failure(error, self.error_label.setText, always_show=True)
         self.error_label.show()
         self.save_button.setEnabled(self.form_data is not None and self.form_data.can_record)

@@ -96,7 +96,7 @@ class SignersPanel(QWidget):
         workspace, group = self.workspace, self.selected()
         may_sign = workspace is not None and workspace.may_sign and not self.recording
         self.sign_button.setEnabled(may_sign and group is not None)
-        again = group is not None and not group.pending
+        again = group is not None and (not group.pending or group.outdated > 0)
         self.sign_button.setText(_("Sign again…") if again else _("Sign…"))
         if workspace is None:
             self.hint.setText("")
@@ -146,6 +146,7 @@ class SignersPanel(QWidget):
 
         profile = self.context.profile
         slots = [state.slot for _doc, state in group.to_sign()]
+        number = self.workspace.case.case_number if self.workspace is not None else case_id
 
         def work() -> int:
             for slot in slots:
@@ -181,6 +182,9 @@ class SignersPanel(QWidget):
                     "Recorded the signature of {name} on {n} documents.",
                     count,
                 ).format(name=group.display_name, n=count)
+            showing = self.workspace is not None and self.workspace.case.case_id == case_id
+            if not showing:  # the user moved on to another case meanwhile: say which one
+                message = _("Case {number}: {message}").format(number=number, message=message)
             self.notify.emit(message, False)
             self.changed.emit()
 

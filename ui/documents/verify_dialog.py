@@ -132,6 +132,7 @@ class VerificationDialog(QDialog):
         self.subject = ""
         self.issued_mode = False
         self.failed = False
+        self.failure_reason = ""
         self.setMinimumSize(860, 420)
         self.subject_label = QLabel(self)
         self.subject_label.setObjectName("sectionTitle")
@@ -224,6 +225,7 @@ class VerificationDialog(QDialog):
             error_report.handle_failure(error, show, always_show=True)
 
     def _show_failure(self, message: str) -> None:
+        self.failure_reason = message
         self.verdict_label.setStyleSheet(BAD_STYLE)
         self.verdict_label.setText(
             _("The file could not be checked: {reason}").format(reason=message)
@@ -248,6 +250,8 @@ class VerificationDialog(QDialog):
         self.subject_label.setText(self.subject)
         self.test_label.hide()
         if self.failed:
+            if self.failure_reason:  # the reason is the core's words; the frame is ours
+                self._show_failure(self.failure_reason)
             return
         if self.file_result is not None:
             self._render_file(self.file_result)

@@ -34,6 +34,9 @@ class CaseTab(QWidget):
         self.case_id: str | None = None
         self.task_id: str | None = None
         self.stale = True
+        # May the user record in the case shown? Tabs that offer recording read it with
+        # their data; until then (and for another case) they offer nothing.
+        self.can_record = False
         self._generations: dict[str, int] = {}
         self.layout_ = QVBoxLayout(self)
         self.layout_.setContentsMargins(0, 8, 0, 0)
@@ -61,6 +64,7 @@ class CaseTab(QWidget):
         """
         if (task_id, case_id) != (self.task_id, self.case_id):
             self.task_id, self.case_id = task_id, case_id
+            self.can_record = False
             self.stale = True
             self.reload()
         elif self.stale and self.isVisible():

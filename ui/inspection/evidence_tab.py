@@ -151,8 +151,6 @@ class EvidenceTab(CaseTab):
         self.add_dialog: AddEvidenceDialog | None = None
         self.withdraw_dialog: WithdrawEvidenceDialog | None = None
         self.has_camera: bool | None = None
-        # Until the first load says otherwise; a closed case (or an observer) records nothing.
-        self.can_record = True
         self._select_after_load: str | None = None
         self.setAcceptDrops(True)
         toolbar = QHBoxLayout()
@@ -471,14 +469,14 @@ class EvidenceTab(CaseTab):
             self.changed.emit()
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if self.case_id is not None and _local_files(event.mimeData().urls()):
+        if self.case_id is not None and self.can_record and _local_files(event.mimeData().urls()):
             event.acceptProposedAction()
         else:
             event.ignore()
 
     def dropEvent(self, event: QDropEvent) -> None:
         files = _local_files(event.mimeData().urls())
-        if self.case_id is None or not files:
+        if self.case_id is None or not self.can_record or not files:
             event.ignore()
             return
         event.acceptProposedAction()

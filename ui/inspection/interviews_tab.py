@@ -74,7 +74,6 @@ class InterviewsTab(CaseTab):
     def __init__(self, context: ShellContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
         self.rows: list[InterviewSummary] | None = None
-        self.can_record = True  # until the first load says otherwise
         self.editor: QDialog | None = None
         self.new_button = QPushButton(self)
         self.new_button.setObjectName("newInterview")

@@ -296,9 +296,17 @@ class SignaturePadWidget(QWidget):
 
     # ------------------------------------------------------------------ input
 
+    def _inside(self, point: QPointF) -> QPointF:
+        """``point`` held to the pad: ink dragged past the edge stays on the edge (a stroke
+        outside would count as ink nobody saw, and make a huge image)."""
+        area = QRectF(self.rect())
+        x = min(max(point.x(), area.left()), area.right())
+        y = min(max(point.y(), area.top()), area.bottom())
+        return QPointF(x, y)
+
     def _begin(self, source: _Source, point: QPointF, width: float) -> None:
         stroke = _Stroke(source)
-        stroke.add(point, width)
+        stroke.add(self._inside(point), width)
         self._strokes.append(stroke)
         self._active = stroke
         self.update()
@@ -306,7 +314,11 @@ class SignaturePadWidget(QWidget):
 
     def _extend(self, source: _Source, point: QPointF, width: float) -> None:
         stroke = self._active
-        if stroke is not None and stroke.source is source and stroke.add(point, width):
+        if (
+            stroke is not None
+            and stroke.source is source
+            and stroke.add(self._inside(point), width)
+        ):
             self.update()
 
     def _finish(self, source: _Source) -> None:
