@@ -118,8 +118,7 @@ def build_demo(
         )
         profile.audit(session, "demo.created", detail=f"seed={seed}")
     add_demo_evidence(profile, case_id=work.on_site_case_id)
-    if seal:
-        seal_demo_cases(profile, work.to_seal)
+    sealed = seal_demo_cases(profile, work.to_seal) if seal else 0
     progress.finish()
     settlement, partner = load_demo_pair(profile, claims=claims, seed=seed, progress=progress)
     add_demo_inventory(profile, settlement_batch_id=settlement.batch_id, seed=seed)
@@ -141,4 +140,5 @@ def build_demo(
         settlement=settlement,
         opening_code=DEMO_OPENING_CODE,
         other_settlements=(partner,),
+        sealed_documents=sealed,
     )

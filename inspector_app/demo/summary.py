@@ -47,6 +47,8 @@ class DemoSummary:
     opening_code: str = ""
     # Further batches (the partner hospital's), after the inspected hospital's.
     other_settlements: tuple[SettlementSummary, ...] = ()
+    # Documents the demo sealed (signed on screen, TEST certificate) and exported.
+    sealed_documents: int = 0
 
     @property
     def claims(self) -> int:
@@ -80,6 +82,19 @@ class DemoSummary:
             ngettext("{n} case file", "{n} case files", self.case_files).format(n=self.case_files),
             ngettext("{n} finding", "{n} findings", self.findings).format(n=self.findings),
             _("Profile user {name} is on the inspector register").format(name=self.user_name),
+            *(
+                [
+                    ngettext(
+                        "{n} document of the closed cases signed, sealed with a TEST "
+                        "certificate and exported under exports/",
+                        "{n} documents of the closed cases signed, sealed with a TEST "
+                        "certificate and exported under exports/",
+                        self.sealed_documents,
+                    ).format(n=self.sealed_documents)
+                ]
+                if self.sealed_documents
+                else []
+            ),
             *(
                 [
                     _(

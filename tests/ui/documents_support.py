@@ -7,6 +7,8 @@ is the profile's owner (AJ…001) or someone else (AJ…006).
 
 from __future__ import annotations
 
+from datetime import date
+
 from pytestqt.qtbot import QtBot
 
 from inspector_app.documents.service import CaseDocuments, case_documents
@@ -16,7 +18,10 @@ from ui.context import ShellContext
 from ui.documents.summary import SignerGroup
 from ui.pages.documents_page import DocumentsPage
 
-SEALED, OTHER_SEALED, OPEN, NOT_LEADING = "AJ2026005", "AJ2026007", "AJ2026001", "AJ2026006"
+# The demo numbers its cases by the year it is built in (AJ<year>005 …).
+_YEAR = date.today().year
+SEALED, OTHER_SEALED = f"AJ{_YEAR}005", f"AJ{_YEAR}007"
+OPEN, NOT_LEADING = f"AJ{_YEAR}001", f"AJ{_YEAR}006"
 
 
 def open_page(qtbot: QtBot, context: ShellContext) -> DocumentsPage:

@@ -47,7 +47,8 @@ LINE = QColor("#c4ccd6")
 HINT = QColor("#aab4c0")
 FOCUS = QColor("#1d4f91")
 MOUSE_WIDTH = 2.6  # logical pixels; a pen's width follows its pressure around this
-PNG_SCALE = 2
+PNG_SCALE = 2  # at least twice the logical size; twice the device pixels on HiDPI screens
+PNG_MAX_SCALE = 4
 PNG_MARGIN = 6.0  # logical pixels of transparent border around the ink
 MIN_DISTANCE = 0.8  # closer samples add nothing but cost
 
@@ -230,15 +231,16 @@ class SignaturePadWidget(QWidget):
                 half = width / 2
                 bounds = bounds.united(QRectF(point.x() - half, point.y() - half, width, width))
         bounds.adjust(-PNG_MARGIN, -PNG_MARGIN, PNG_MARGIN, PNG_MARGIN)
+        scale = min(max(PNG_SCALE, 2 * self.devicePixelRatioF()), PNG_MAX_SCALE)
         image = QImage(
-            max(1, round(bounds.width() * PNG_SCALE)),
-            max(1, round(bounds.height() * PNG_SCALE)),
+            max(1, round(bounds.width() * scale)),
+            max(1, round(bounds.height() * scale)),
             QImage.Format.Format_ARGB32_Premultiplied,
         )
         image.fill(Qt.GlobalColor.transparent)
         painter = QPainter(image)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.scale(PNG_SCALE, PNG_SCALE)
+        painter.scale(scale, scale)
         painter.translate(-bounds.topLeft())
         for stroke in self._strokes:
             _paint_stroke(painter, stroke)

@@ -116,6 +116,9 @@ def test_demo_creates_a_profile_with_data(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "600 claims" in result.stdout
+    assert "documents of the closed cases signed, sealed with a TEST certificate" in result.stdout
+    exported = sorted(p.name[-3:] for p in (folder / "exports").iterdir())
+    assert exported == ["005", "007"]  # the two closed cases, AJ<year>005 and AJ<year>007
     assert (folder / "profile.json").is_file()
     assert (folder / "inspector.db").read_bytes()[:16] != b"SQLite format 3\x00"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,8 @@ from inspector_app.profiles import unlock_profile
 from local_db.models import Claim, SampleDraw
 from tests.conftest import TEST_PASSWORD
 from tests.unit.sampling.world import World, demo_world, screen
+
+CASE = f"AJ{date.today().year}001"  # the demo numbers cases by the year it is built in
 
 
 @pytest.fixture
@@ -44,7 +47,7 @@ def test_draw_show_redraw_export(
     capsys: pytest.CaptureFixture[str], tmp_path: Path,
 ) -> None:  # fmt: skip
     folder, world, _run_id = demo_dir
-    code = _run(monkeypatch, "sample", "draw", "--profile", str(folder), "--case", "AJ2026001",
+    code = _run(monkeypatch, "sample", "draw", "--profile", str(folder), "--case", CASE,
                 "--method", "stratified", "--strata", "amount", "--allocation", "neyman",
                 "--size", "20", "--certainty", "5,000.00", "--seed", "12345")  # fmt: skip
     captured = capsys.readouterr()
@@ -132,10 +135,10 @@ def test_errors_are_one_line_and_non_zero(
     assert _run(monkeypatch, "sample", "draw", "--profile", str(folder), "--case", "NOPE",
                 "--method", "pps", "--size", "5") == EXIT_FAILED  # fmt: skip
     assert "no case NOPE" in capsys.readouterr().err
-    assert _run(monkeypatch, "sample", "draw", "--profile", str(folder), "--case", "AJ2026001",
+    assert _run(monkeypatch, "sample", "draw", "--profile", str(folder), "--case", CASE,
                 "--method", "simple_random", "--size", "5000") == EXIT_FAILED  # fmt: skip
     assert "larger than" in capsys.readouterr().err
-    assert _run(monkeypatch, "sample", "draw", "--profile", str(folder), "--case", "AJ2026001",
+    assert _run(monkeypatch, "sample", "draw", "--profile", str(folder), "--case", CASE,
                 "--method", "simple_random", "--size", "5", "--seed", "-3") == 2  # fmt: skip
     assert _run(monkeypatch, "sample", "redraw", "--profile", str(folder), "missing") == EXIT_FAILED
     assert "No sample draw missing" in capsys.readouterr().err
