@@ -248,7 +248,11 @@ def test_preview_builds_each_document_in_the_background_and_exports_it(
     qtbot.waitUntil(dialog.preview.is_ready, timeout=10_000)
     assert dialog.preview.page_count() > 0
     assert dialog.preview.title() == "Inspection notice — draft, not sealed"
+    # Going back and forth starts one layout per document, not one per click.
     dialog.document_list.setCurrentRow(1)
+    dialog.document_list.setCurrentRow(2)
+    dialog.document_list.setCurrentRow(1)
+    assert dialog.building <= {1, 2}
     qtbot.waitUntil(lambda: 1 in dialog.loaded and dialog.preview.is_ready(), timeout=10_000)
     assert dialog.preview.title().startswith("On-site inspection record")
     assert dialog.export_button.isEnabled()

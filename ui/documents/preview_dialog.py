@@ -69,6 +69,7 @@ class DocumentPreviewDialog(QDialog):
         self.items = list(items)
         self.sealed = sealed
         self.loaded: dict[int, LoadedPdf] = {}
+        self.building: set[int] = set()  # documents whose layout is under way
         self.export_dialog: QWidget | None = None
         self.setMinimumSize(980, 700)
         self.document_list = QListWidget(self)
@@ -199,6 +200,9 @@ class DocumentPreviewDialog(QDialog):
         self.preview.clear()
         self.status_label.setText(_("Laying out {name}…").format(name=self.items[index].name))
         self._update_buttons()
+        if index in self.building:  # already under way: it shows itself when it arrives
+            return
+        self.building.add(index)
         operation: Operation[LoadedPdf] = Operation.of(
             self.items[index].load, label=_("Preparing the preview")
         )
@@ -207,11 +211,13 @@ class DocumentPreviewDialog(QDialog):
         ).owned_by(self).quietly().run_in_background(self.context.tasks)
 
     def _loaded(self, index: int, pdf: LoadedPdf) -> None:
+        self.building.discard(index)
         self.loaded[index] = pdf
         if index == self.current_index():
             self._display(index)
 
     def _failed(self, index: int, error: BaseException) -> None:
+        self.building.discard(index)
         if index != self.current_index():
             return
         self.status_label.setText("")

@@ -75,6 +75,7 @@ class DocumentsPage(BasePage):
             self.header_actions.addWidget(button)
         self.case_table = DataTableWidget(CASE_COLUMNS, self)
         self.case_table.selectionModel().currentRowChanged.connect(self._case_changed)
+        self._restoring = False
         self.workspace = CaseDocumentsView(context, self)
         self.workspace.sealed.connect(self.reload)
         self.workspace.certificates_requested.connect(self.open_certificates)
@@ -140,10 +141,14 @@ class DocumentsPage(BasePage):
         self.case_table.set_rows(cases)
         self.stack.setCurrentIndex(0 if cases else 1)
         ids = [case.id for case in self.case_table.visible_rows()]
-        if selected is not None and selected.id in ids:
-            self.case_table.selectRow(ids.index(selected.id))
-        else:
-            self.case_table.select_first()
+        self._restoring = True  # one workspace load below, not one more per selection signal
+        try:
+            if selected is not None and selected.id in ids:
+                self.case_table.selectRow(ids.index(selected.id))
+            else:
+                self.case_table.select_first()
+        finally:
+            self._restoring = False
         self.workspace.set_case(self.case_table.current_row())
 
     def select_case(self, case_id: str) -> bool:
@@ -155,7 +160,8 @@ class DocumentsPage(BasePage):
         return True
 
     def _case_changed(self) -> None:
-        self.workspace.set_case(self.case_table.current_row())
+        if not self._restoring:
+            self.workspace.set_case(self.case_table.current_row())
 
     @property
     def exported_files(self) -> ExportedFilesWidget:
