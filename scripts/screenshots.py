@@ -38,7 +38,8 @@ def _wait(app: object, condition: Callable[[], bool], timeout: float = 20.0) -> 
         time.sleep(0.01)
 
 
-def main() -> int:
+def run_on_demo(shoot: Callable[[Any, Any, Path, str], None], *, claims: int) -> int:
+    """Build a demo profile with ``claims`` claims and call ``shoot`` once per language."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", type=Path, default=Path("docs/images"))
     parser.add_argument("--languages", default="zh_CN,en")
@@ -68,7 +69,7 @@ def main() -> int:
             username=DEMO_USER.username,
             role=DEMO_USER.role,
         )
-        build_demo(profile, claims=2000, seed=20261123, progress=Progress())
+        build_demo(profile, claims=claims, seed=20261123, progress=Progress())
         tasks = TaskManager()
         try:
             for language in args.languages.split(","):
@@ -79,11 +80,15 @@ def main() -> int:
                     settings=MachineSettings(),
                     connectivity=ConnectivityMonitor(),
                 )
-                _shoot(app, context, args.out, language)
+                shoot(app, context, args.out, language)
         finally:
             tasks.shutdown(10_000)
             profile.close()
     return 0
+
+
+def main() -> int:
+    return run_on_demo(_shoot, claims=2000)
 
 
 def _shoot(app: object, context: Any, out: Path, language: str) -> None:

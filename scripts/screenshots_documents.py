@@ -11,67 +11,21 @@ on the inspection in progress (who still signs), and the preview of its on-site 
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from screenshots import PASSWORD, _wait
+from screenshots import _wait, run_on_demo
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--out", type=Path, default=Path("docs/images"))
-    parser.add_argument("--languages", default="zh_CN,en")
-    args = parser.parse_args()
-    args.out.mkdir(parents=True, exist_ok=True)
-
-    from PySide6.QtWidgets import QApplication
-
-    from inspector_app.demo import DEMO_USER, build_demo
-    from inspector_app.profiles import create_profile
-    from inspector_app.progress import Progress
-    from ui import style
-    from ui.connectivity import ConnectivityMonitor
-    from ui.context import ShellContext
-    from ui.machine_settings import MachineSettings
-    from ui.translation import apply_language
-    from ui.workers import TaskManager
-
-    app = QApplication(sys.argv[:1])
-    style.apply_style(app)
-    with tempfile.TemporaryDirectory() as folder:
-        os.environ["XDG_CONFIG_HOME"] = folder
-        profile = create_profile(
-            path=Path(folder) / "profile",
-            password=PASSWORD,
-            display_name=DEMO_USER.display_name,
-            username=DEMO_USER.username,
-            role=DEMO_USER.role,
-        )
-        build_demo(profile, claims=500, seed=20261123, progress=Progress())
-        tasks = TaskManager()
-        try:
-            for language in args.languages.split(","):
-                apply_language(language)
-                context = ShellContext(
-                    profile=profile,
-                    tasks=tasks,
-                    settings=MachineSettings(),
-                    connectivity=ConnectivityMonitor(),
-                )
-                _shoot(app, context, args.out, language)
-        finally:
-            tasks.shutdown(10_000)
-            profile.close()
-    return 0
+    return run_on_demo(_shoot, claims=500)
 
 
 def _show_case(app: Any, page: Any, number: str) -> None:

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from inspector_app.casework.access import NotAllowedError, record_case_event, require_recording
+from inspector_app.documents.gather.header import team_leader
 from inspector_app.documents.model import SignatureMark
 from inspector_app.documents.numbering import document_short_name
 from inspector_app.evidence.recording import add_evidence
@@ -126,16 +127,17 @@ def team_present(session: Session, case: CaseFile) -> list[tuple[str, str]]:
 
 def leader_of(session: Session, case: CaseFile) -> tuple[str, str] | None:
     """(inspector id, name) of the task's team leader, if the team has one."""
-    row = session.execute(
-        select(Inspector.id, Inspector.name)
-        .join(TeamMembership, TeamMembership.inspector_id == Inspector.id)
-        .where(
-            TeamMembership.task_id == case.task_id,
-            TeamMembership.role == TeamRole.LEADER,
-            TeamMembership.deleted_at.is_(None),
-        )
-    ).first()
-    return (row.id, row.name) if row else None
+    leader = team_leader(session, case.task_id)
+    return (leader.id, leader.name) if leader is not None else None
+
+
+def witnesses_of(session: Session, case: CaseFile) -> dict[str, str]:
+    """Inspector id → name of the team members who may witness a refusal to sign: those
+    present on site, and the leader."""
+    witnesses = dict(team_present(session, case))
+    if leader := leader_of(session, case):
+        witnesses.setdefault(*leader)
+    return witnesses
 
 
 def representative_name(session: Session, case: CaseFile) -> str:
@@ -439,9 +441,7 @@ def record_refusal(
         slot = _find_slot(session, case, kind, subject_id, role=role, key=key)
         if not slot.may_refuse:
             raise NotAllowedError(_("Members of the team sign their own records."))
-        witnesses = dict(team_present(session, case))
-        if leader := leader_of(session, case):
-            witnesses.setdefault(*leader)
+        witnesses = witnesses_of(session, case)
         if witness_inspector_id not in witnesses:
             raise ValueError(_("The witness of a refusal must be a member of the team."))
         digest = current_digest(session, profile, case, kind, subject_id)
@@ -482,7 +482,4 @@ def signing_witnesses(*, profile: OpenProfile, case_id: str) -> list[tuple[str, 
         case_access(session, profile, case_id)
         case = session.get(CaseFile, case_id)
         assert case is not None
-        witnesses = dict(team_present(session, case))
-        if leader := leader_of(session, case):
-            witnesses.setdefault(*leader)
-        return list(witnesses.items())
+        return list(witnesses_of(session, case).items())

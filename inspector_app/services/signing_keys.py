@@ -23,7 +23,9 @@ from inspector_app.signing.certificates import issue_test_ca, issue_test_signer
 from inspector_app.signing.identity import (
     CertificateInfo,
     SigningIdentity,
+    certificates_to_pem,
     describe_certificate,
+    load_certificates,
     load_pkcs12,
 )
 from local_db.models import LocalUser, SigningCredential, TrustedRoot
@@ -64,18 +66,6 @@ class TrustedRootRow:
     fingerprint: str
     is_test: bool
     source: str
-
-
-def _pem(der: bytes) -> str:
-    return x509.load_der_x509_certificate(der).public_bytes(Encoding.PEM).decode("ascii")
-
-
-def _chain_of(pem: str) -> tuple[bytes, ...]:
-    if not pem.strip():
-        return ()
-    return tuple(
-        cert.public_bytes(Encoding.DER) for cert in x509.load_pem_x509_certificates(pem.encode())
-    )
 
 
 def _row(credential: SigningCredential) -> CredentialRow:
@@ -120,7 +110,7 @@ def _store_credential(
         not_after=info.not_after,
         is_test=info.is_test,
         certificate_der=identity.certificate,
-        chain_pem="".join(_pem(der) for der in identity.chain),
+        chain_pem=certificates_to_pem(identity.chain).decode("ascii"),
         private_key_der=identity.private_key,
         added_at=utc_now(),
         is_default=make_default,
@@ -225,14 +215,9 @@ def trust_root(*, profile: OpenProfile, certificate: bytes) -> TrustedRootRow:
     """Trust a root certificate (DER or PEM) for verifying documents.
 
     Raises:
-        ValueError: not a certificate.
+        NotACertificateError: not a certificate (a ValueError).
     """
-    der = certificate
-    if certificate.lstrip().startswith(b"-----BEGIN"):
-        try:
-            der = x509.load_pem_x509_certificate(certificate).public_bytes(Encoding.DER)
-        except ValueError as exc:
-            raise ValueError(_("This file is not a certificate.")) from exc
+    der, *_others = load_certificates(certificate)
     with profile.session() as session:
         root = _trust(session, der, source="imported")
         return TrustedRootRow(
@@ -292,6 +277,8 @@ def signing_identity(session: Session) -> tuple[SigningIdentity, CredentialRow]:
     identity = SigningIdentity(
         private_key=credential.private_key_der,
         certificate=credential.certificate_der,
-        chain=_chain_of(credential.chain_pem),
+        chain=tuple(load_certificates(credential.chain_pem.encode("ascii")))
+        if credential.chain_pem.strip()
+        else (),
     )
     return identity, _row(credential)

@@ -112,6 +112,25 @@ class CaseTab(QWidget):
             self.context.tasks
         )
 
+    def load_with_rights(
+        self, work: Callable[[str], R], done: Callable[[R], None], *, label: str
+    ) -> None:
+        """:meth:`load` the tab's data for the case shown, with whether the user may record
+        in it (``can_record``, set before ``done`` sees the data)."""
+        from inspector_app.casework.access import recording_allowed
+
+        profile, case_id = self.context.profile, self.case_id
+        assert case_id is not None
+
+        def read() -> tuple[R, bool]:
+            return work(case_id), recording_allowed(profile=profile, case_id=case_id)
+
+        def deliver(loaded: tuple[R, bool]) -> None:
+            data, self.can_record = loaded
+            done(data)
+
+        self.load(read, deliver, label=label)
+
     def write(
         self,
         work: Callable[[], R],

@@ -260,20 +260,14 @@ class EvidenceTab(CaseTab):
             self.stale = False
             self._render()
             return
-        from inspector_app.casework.access import recording_allowed
         from inspector_app.evidence.catalog import list_evidence
 
         profile = self.context.profile
-
-        def work() -> tuple[list[EvidenceSummary], bool]:
-            rows = list_evidence(profile=profile, case_id=case_id)
-            return rows, recording_allowed(profile=profile, case_id=case_id)
-
-        self.load(work, self._show_with_rights, label=_("Loading the evidence"))
-
-    def _show_with_rights(self, loaded: tuple[list[EvidenceSummary], bool]) -> None:
-        rows, self.can_record = loaded
-        self._show(rows)
+        self.load_with_rights(
+            lambda case: list_evidence(profile=profile, case_id=case),
+            self._show,
+            label=_("Loading the evidence"),
+        )
 
     def _show(self, rows: list[EvidenceSummary]) -> None:
         current = self.selected()

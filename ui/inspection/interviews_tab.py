@@ -119,19 +119,17 @@ class InterviewsTab(CaseTab):
             self.stale = False
             self._render()
             return
-        from inspector_app.casework.access import recording_allowed
         from inspector_app.interviews.service import interviews_of_case
 
-        profile, case_id = self.context.profile, self.case_id
+        profile = self.context.profile
+        self.load_with_rights(
+            lambda case: interviews_of_case(profile=profile, case_id=case),
+            self._show,
+            label=_("Loading the interviews"),
+        )
 
-        def work() -> tuple[list[InterviewSummary], bool]:
-            rows = interviews_of_case(profile=profile, case_id=case_id)
-            return rows, recording_allowed(profile=profile, case_id=case_id)
-
-        self.load(work, self._show, label=_("Loading the interviews"))
-
-    def _show(self, loaded: tuple[list[InterviewSummary], bool]) -> None:
-        self.rows, self.can_record = loaded
+    def _show(self, rows: list[InterviewSummary]) -> None:
+        self.rows = rows
         self._render()
 
     def _render(self) -> None:

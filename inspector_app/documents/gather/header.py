@@ -61,6 +61,19 @@ def issued_at(moment: datetime) -> Iterator[None]:
         _ISSUED_AT.reset(token)
 
 
+def team_leader(session: Session, task_id: str) -> Inspector | None:
+    """The leader of a task's team (a removed membership no longer counts), if there is one."""
+    return session.scalars(
+        select(Inspector)
+        .join(TeamMembership, TeamMembership.inspector_id == Inspector.id)
+        .where(
+            TeamMembership.task_id == task_id,
+            TeamMembership.role == TeamRole.LEADER,
+            TeamMembership.deleted_at.is_(None),
+        )
+    ).first()
+
+
 def team_members(session: Session, task_id: str) -> list[tuple[str, TeamMember]]:
     """(inspector id, member) of a task's team, the leader first."""
     rows = session.execute(
@@ -91,16 +104,7 @@ def case_header(session: Session, case: CaseFile) -> CaseHeader:
     region = session.get(Region, task.region_code)
     arrival = session.scalar(select(ArrivalRecord).where(ArrivalRecord.case_id == case.id))
     team = team_members(session, task.id)
-    leader_rows = session.execute(
-        select(Inspector)
-        .join(TeamMembership, TeamMembership.inspector_id == Inspector.id)
-        .where(
-            TeamMembership.task_id == task.id,
-            TeamMembership.role == TeamRole.LEADER,
-            TeamMembership.deleted_at.is_(None),
-        )
-    ).scalars()
-    leader = next(iter(leader_rows), None)
+    leader = team_leader(session, task.id)
     present: list[str] = json.loads(arrival.team_present or "[]") if arrival else []
     shown = [member for inspector_id, member in team if not present or inspector_id in present]
     return CaseHeader(

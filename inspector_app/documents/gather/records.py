@@ -10,7 +10,12 @@ from sqlalchemy.orm import Session
 
 from inspector_app.casework.access import case_access
 from inspector_app.checklists.service import read_view
-from inspector_app.documents.gather.header import case_header, document_meta, team_members
+from inspector_app.documents.gather.header import (
+    case_header,
+    document_meta,
+    team_leader,
+    team_members,
+)
 from inspector_app.documents.model import (
     CheckedItem,
     FindingBrief,
@@ -33,17 +38,15 @@ from inspector_app.interviews.service import HIDDEN, id_type_label
 from inspector_app.profiles import OpenProfile
 from inspector_app.services.arrival import document_label
 from inspector_app.vocabulary import checklist_answer_label
-from local_db.enums import ChecklistAnswer, DocumentKind, SignerRole, TaskType, TeamRole
+from local_db.enums import ChecklistAnswer, DocumentKind, SignerRole, TaskType
 from local_db.models import (
     ArrivalRecord,
     CaseFile,
     InspectionTask,
-    Inspector,
     InterviewEntry,
     InterviewRecord,
     OnsiteRecord,
     SettlementBatch,
-    TeamMembership,
 )
 
 
@@ -89,15 +92,7 @@ def notice_data(session: Session, profile: OpenProfile, case: CaseFile) -> Notic
     task = session.get(InspectionTask, case.task_id)
     assert task is not None
     period_start, period_end = _period(session, case, task)
-    leader = session.execute(
-        select(Inspector.name, Inspector.phone)
-        .join(TeamMembership, TeamMembership.inspector_id == Inspector.id)
-        .where(
-            TeamMembership.task_id == task.id,
-            TeamMembership.role == TeamRole.LEADER,
-            TeamMembership.deleted_at.is_(None),
-        )
-    ).first()
+    leader = team_leader(session, task.id)
     contact = (
         _("{name}, telephone {phone}").format(name=leader.name, phone=leader.phone)
         if leader and leader.phone
