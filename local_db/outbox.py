@@ -28,6 +28,9 @@ from local_db.models.system import OutboxEntry
 from local_db.types import utc_now
 
 ACTOR_KEY = "actor"
+# Set by the sync engine while it stores records pulled from the server: they are the
+# server's already, so they write no outbox rows and keep the bookkeeping they arrive with.
+REMOTE_APPLY_KEY = "applying_remote_changes"
 
 
 class MissingActorError(RuntimeError):
@@ -138,6 +141,8 @@ def _record(
 
 
 def _before_flush(session: Session, _flush_context: UOWTransaction, _instances: object) -> None:
+    if session.info.get(REMOTE_APPLY_KEY):
+        return
     for obj in session.new:
         if isinstance(obj, SyncedMixin) and obj.id is None:
             obj.id = new_id()  # before relationships copy it into other rows' FK columns

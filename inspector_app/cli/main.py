@@ -23,6 +23,7 @@ from inspector_app.cli import (
     screening_commands,
     settlement_commands,
     stats_commands,
+    sync_commands,
     task_commands,
 )
 from inspector_app.cli.demo_commands import add_demo_claims_parser
@@ -174,6 +175,7 @@ def build_parser() -> argparse.ArgumentParser:
         document_commands,
         cert_commands,
         pdf_commands,
+        sync_commands,
     ):
         module.add_parsers(commands)
     return parser

@@ -47,6 +47,7 @@ from local_db.models.settlement import (
     PlantedIrregularity,
     SettlementBatch,
 )
+from local_db.models.sync import SyncConflict, SyncParked, SyncRecordState, SyncStateValue
 from local_db.models.system import (
     AppSetting,
     AuditLogEntry,
@@ -104,6 +105,10 @@ __all__ = [
     "ScreeningRun",
     "SettlementBatch",
     "SigningCredential",
+    "SyncConflict",
+    "SyncParked",
+    "SyncRecordState",
+    "SyncStateValue",
     "TeamMembership",
     "TrustedRoot",
 ]

@@ -74,6 +74,12 @@ class OutboxEntry(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
     created_by: Mapped[str] = mapped_column(String(64))
     pushed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None, index=True)
+    # The hybrid-logical-clock stamp, given when the entry is first sent and kept for
+    # replays; then how often the server refused it and why (``failed``: it never will).
+    hlc: Mapped[str | None] = mapped_column(String(128), default=None)
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None] = mapped_column(Text, default=None)
+    failed: Mapped[bool] = mapped_column(default=False)
 
 
 class Device(SyncedMixin, Base):

@@ -1,0 +1,70 @@
+"""Sign-in, token refresh and sign-out."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from central_server.api.deps import SessionDep, StateDep, check_standing
+from central_server.api.errors import ApiError, responses
+from central_server.auth import tokens
+from central_server.auth.passwords import verify_password
+from central_server.db.models import Device, User, utc_now
+from central_server.users import user_info
+from inspector_app.sync.protocol import ErrorCode, LoginRequest, RefreshRequest, TokenPair
+
+router = APIRouter(prefix="/v1/auth", tags=["auth"])
+
+
+def _pair(
+    state: StateDep, session: SessionDep, user: User, device: Device, family: str | None
+) -> TokenPair:
+    issued = tokens.issue_pair(session, state.config, user, device, family)
+    session.commit()
+    return TokenPair(
+        access_token=issued.access_token,
+        access_expires_at=issued.access_expires_at,
+        refresh_token=issued.refresh_token,
+        refresh_expires_at=issued.refresh_expires_at,
+        offline_grant_days=state.offline_grant_days(),
+        server_time=utc_now(),
+        user=user_info(user),
+    )
+
+
+@router.post("/login", responses=responses(401, 403, 422))
+def login(request: LoginRequest, state: StateDep, session: SessionDep) -> TokenPair:
+    """Password sign-in; registers the device on its first sign-in."""
+    user = session.query(User).filter(User.username == request.username).one_or_none()
+    if not verify_password(user.password_hash if user else None, request.password) or user is None:
+        raise ApiError(401, ErrorCode.BAD_CREDENTIALS, "Wrong username or password.")
+    device = session.get(Device, request.device_id)
+    if device is None:
+        device = Device(id=request.device_id, user_id=user.id, label=request.device_label)
+        session.add(device)
+        session.flush()
+    check_standing(user, device)
+    device.last_seen_at = utc_now()
+    return _pair(state, session, user, device, None)
+
+
+@router.post("/refresh", responses=responses(401, 403, 422))
+def refresh(request: RefreshRequest, state: StateDep, session: SessionDep) -> TokenPair:
+    """A new token pair for a refresh token, which is spent; a spent one revokes its family."""
+    token = tokens.find(session, request.refresh_token, tokens.REFRESH)
+    if token is None or token.device_id != request.device_id:
+        raise ApiError(401, ErrorCode.TOKEN_INVALID, "Sign in again.")
+    user, device = session.get(User, token.user_id), session.get(Device, token.device_id)
+    assert user is not None and device is not None
+    check_standing(user, device)
+    if token.spent_at is not None:
+        tokens.revoke_family(session, token.family)
+        session.commit()
+        raise ApiError(
+            401, ErrorCode.TOKEN_INVALID, "This sign-in was used elsewhere; sign in again."
+        )
+    if token.revoked_at is not None:
+        raise ApiError(401, ErrorCode.TOKEN_INVALID, "Sign in again.")
+    if token.expires_at <= utc_now():
+        raise ApiError(401, ErrorCode.TOKEN_EXPIRED, "The sign-in has expired; sign in again.")
+    token.spent_at = utc_now()
+    return _pair(state, session, user, device, token.family)

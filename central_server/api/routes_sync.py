@@ -1,0 +1,57 @@
+"""Push a batch of changes; pull the change feed."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from central_server.api.deps import PrincipalDep, SessionDep, StateDep
+from central_server.api.errors import ApiError, responses
+from central_server.db.models import utc_now
+from central_server.sync.feed import read_page, record_state
+from central_server.sync.push import apply_batch
+from inspector_app.sync.hlc import InvalidStampError
+from inspector_app.sync.protocol import (
+    MAX_PULL_RECORDS,
+    ErrorCode,
+    PullResponse,
+    PushRequest,
+    PushResponse,
+)
+
+router = APIRouter(prefix="/v1/sync", tags=["sync"])
+
+
+@router.post("/push", responses=responses(401, 403, 422, 426))
+def push(
+    request: PushRequest, principal: PrincipalDep, state: StateDep, session: SessionDep
+) -> PushResponse:
+    """Apply a batch; each change once (a replay is answered "duplicate")."""
+    if request.device_id != principal.device_id:
+        raise ApiError(403, ErrorCode.FORBIDDEN, "A batch is pushed by the device that made it.")
+    try:
+        for change in request.changes:
+            state.observe(change.hlc)
+    except InvalidStampError as error:
+        raise ApiError(422, ErrorCode.INVALID, str(error)) from error
+    return apply_batch(session, principal, request, state.stamp)
+
+
+@router.get("/changes", responses=responses(401, 403, 426))
+def changes(
+    principal: PrincipalDep,
+    session: SessionDep,
+    cursor: Annotated[str, Query(max_length=200)] = "",
+    limit: Annotated[int, Query(ge=1, le=MAX_PULL_RECORDS)] = 500,
+) -> PullResponse:
+    """The records the user may see that changed after ``cursor``, oldest first."""
+    page = read_page(session, principal, cursor, limit)
+    return PullResponse(
+        epoch=page.cursor.epoch,
+        cursor=page.cursor.encode(),
+        records=[record_state(record) for record in page.records],
+        has_more=page.has_more,
+        reset=page.reset,
+        server_time=utc_now(),
+    )

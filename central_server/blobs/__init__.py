@@ -1,0 +1,1 @@
+"""Content-addressed blob storage: a folder by default, S3-compatible in production."""

@@ -1,0 +1,68 @@
+"""What one running server instance holds: its database, blob store and clock."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from dataclasses import dataclass, field
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from central_server.blobs.store import BlobStore, open_store
+from central_server.config import DEFAULT_OFFLINE_GRANT_DAYS, ServerConfig
+from central_server.db import migrate
+from central_server.db.engine import make_engine, make_sessions
+from central_server.db.models import FeedCounter, ServerMeta
+from central_server.sync.feed import EPOCH_KEY
+from inspector_app.sync.hlc import HybridClock
+
+OFFLINE_GRANT_KEY = "offline_grant_days"
+
+
+@dataclass
+class ServerState:
+    """Shared by every request of one process (several processes share only DB and store)."""
+
+    config: ServerConfig
+    engine: Engine
+    sessions: sessionmaker[Session]
+    store: BlobStore
+    clock: HybridClock
+    _clock_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def stamp(self) -> str:
+        """A server clock stamp (for conflict records)."""
+        with self._clock_lock:
+            return self.clock.now()
+
+    def observe(self, stamp: str) -> None:
+        """Move the server clock past a client's stamp."""
+        with self._clock_lock:
+            self.clock.observe(stamp)
+
+    def offline_grant_days(self) -> int:
+        """How long the organisation lets a laptop work without contacting the server."""
+        with self.sessions() as session:
+            row = session.get(ServerMeta, OFFLINE_GRANT_KEY)
+            return int(row.value) if row else DEFAULT_OFFLINE_GRANT_DAYS
+
+
+def initialise(engine: Engine, sessions: sessionmaker[Session]) -> None:
+    """Migrate, then create the epoch and the feed counter of a new database."""
+    migrate.upgrade(engine)
+    with sessions() as session, session.begin():
+        if session.get(ServerMeta, EPOCH_KEY) is None:
+            session.add(ServerMeta(key=EPOCH_KEY, value=str(uuid.uuid4())))
+        if session.scalar(select(FeedCounter).where(FeedCounter.id == 1)) is None:
+            session.add(FeedCounter(id=1, seq=0))
+
+
+def open_state(config: ServerConfig) -> ServerState:
+    """Connect, migrate and get ready to serve."""
+    config.data_dir.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(config.database_url)
+    sessions = make_sessions(engine)
+    initialise(engine, sessions)
+    store = open_store(config.blob_location, config.s3_endpoint_url)
+    return ServerState(config, engine, sessions, store, HybridClock(config.replica_id))

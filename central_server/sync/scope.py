@@ -1,0 +1,78 @@
+"""Where a record sits (task, case, region, owner), from its fields or its parent's place."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from inspector_app.sync.entities import EntitySpec, ScopeKind
+
+
+@dataclass(frozen=True)
+class Scope:
+    """A record's place; ``kind`` is one of task, region, global, owner."""
+
+    kind: str
+    task_id: str | None = None
+    case_id: str | None = None
+    region_code: str | None = None
+    owner: str | None = None
+
+
+class UnplacedError(Exception):
+    """The record points to a parent the server does not hold (yet)."""
+
+
+# Looks up the place of another record: (entity, id) -> its scope, or None when unknown.
+ScopeLookup = Callable[[str, str], Scope | None]
+
+
+def _lookup(lookup: ScopeLookup, entity: str, entity_id: str) -> Scope:
+    found = lookup(entity, entity_id)
+    if found is None:
+        raise UnplacedError(f"{entity} {entity_id} is not on the server yet")
+    return found
+
+
+def resolve(  # noqa: PLR0917 - the record, then the two lookups
+    spec: EntitySpec,
+    entity_id: str,
+    fields: dict[str, Any],
+    owner: str,
+    lookup: ScopeLookup,
+    region_of: Callable[[str], str | None],
+) -> Scope:
+    """The first rule of ``spec`` whose field is set decides; ``region_of`` maps an
+    institution id to its region."""
+    for rule in spec.rules:
+        value = fields.get(rule.field) if rule.field else None
+        if rule.field and value in (None, ""):
+            continue
+        match rule.kind:
+            case ScopeKind.SELF_TASK:
+                return Scope("task", task_id=entity_id, region_code=str(value))
+            case ScopeKind.TASK:
+                task = _lookup(lookup, "inspection_task", str(value))
+                return Scope("task", task_id=task.task_id, region_code=task.region_code)
+            case ScopeKind.SELF_CASE:
+                task = _lookup(lookup, "inspection_task", str(value))
+                return Scope(
+                    "task", task_id=task.task_id, case_id=entity_id, region_code=task.region_code
+                )
+            case ScopeKind.CASE:
+                return _lookup(lookup, "case_file", str(value))
+            case ScopeKind.PARENT:
+                return _lookup(lookup, rule.parent, str(value))
+            case ScopeKind.REGION:
+                return Scope("region", region_code=str(value))
+            case ScopeKind.INSTITUTION:
+                region = region_of(str(value))
+                if region is None:
+                    raise UnplacedError(f"institution {value} is not on the server yet")
+                return Scope("region", region_code=region)
+            case ScopeKind.GLOBAL:
+                return Scope("global")
+            case ScopeKind.OWNER:
+                return Scope("owner", owner=owner)
+    raise UnplacedError(f"{spec.name} {entity_id} names no task, case or region")

@@ -1,0 +1,180 @@
+"""Two laptops, one case, one real server on 127.0.0.1 (acceptance 1 of the sync issue).
+
+The team leader's demo profile publishes its work; a team member signs in on a fresh
+profile and receives the case. Both then work offline on the same case (different fields,
+the same field, evidence on both), and sync in both orders. They end with identical case
+files, one visible conflict for the same-field edit, and every evidence original stored
+once on the server under its verified SHA-256.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from inspector_app.evidence.recording import add_evidence
+from inspector_app.profiles import OpenProfile, create_profile
+from inspector_app.sync.engine import RetryPolicy, SyncEngine, SyncReport
+from local_db.enums import EvidenceKind, TeamRole, UserRole
+from local_db.models import (
+    CaseFile,
+    EvidenceItem,
+    Finding,
+    InspectionTask,
+    Inspector,
+    SyncConflict,
+    TeamMembership,
+)
+from tests.conftest import FAST_KDF, TEST_PASSWORD
+from tests.server.live_server import admin_client, running_server
+
+SERVER_PASSWORD = "demo-pass-2026"
+FAST_RETRY = RetryPolicy(attempts=2, first_delay=0.05)
+
+
+def sync(profile: OpenProfile, url: str) -> SyncReport:
+    report = SyncEngine(profile, url, password=SERVER_PASSWORD, retry=FAST_RETRY).run()
+    assert report.ok, report.failures
+    return report
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[str]:
+    data = tmp_path / "server"
+    with running_server(data) as url:
+        yield url
+
+
+def _case_in_progress(profile: OpenProfile) -> tuple[str, str]:
+    with profile.read_session() as session:
+        task = session.scalar(select(InspectionTask).where(InspectionTask.task_number.like("%001")))
+        assert task is not None
+        case = session.scalar(select(CaseFile).where(CaseFile.task_id == task.id))
+        assert case is not None
+        member = session.scalar(
+            select(Inspector)
+            .join(TeamMembership, TeamMembership.inspector_id == Inspector.id)
+            .where(TeamMembership.task_id == task.id, TeamMembership.role == TeamRole.MEMBER)
+            .order_by(Inspector.staff_code)
+        )
+        assert member is not None
+        return case.id, member.staff_code
+
+
+def _case_file(profile: OpenProfile, case_id: str) -> dict[str, Any]:
+    """Everything two laptops must agree on about one case."""
+    with profile.read_session() as session:
+        case = session.get(CaseFile, case_id)
+        assert case is not None
+        findings = {
+            f.id: (f.title, f.amount_fen, f.description)
+            for f in session.scalars(select(Finding).where(Finding.case_id == case_id))
+        }
+        evidence = sorted(
+            (e.id, e.sha256, e.caption)
+            for e in session.scalars(select(EvidenceItem).where(EvidenceItem.case_id == case_id))
+        )
+        conflicts = sorted(
+            (c.entity, c.entity_id, c.field, c.status)
+            for c in session.scalars(select(SyncConflict))
+        )
+    return {
+        "summary": case.summary,
+        "findings": findings,
+        "evidence": evidence,
+        "conflicts": conflicts,
+    }
+
+
+def test_two_laptops_converge_on_one_case(
+    demo_profile: OpenProfile, tmp_path: Path, server: str
+) -> None:
+    leader = demo_profile
+    case_id, member_code = _case_in_progress(leader)
+    admin = admin_client(server)
+    try:
+        admin.post(
+            "/v1/admin/users",
+            json={
+                "username": "member.one",
+                "display_name": "组员",
+                "role": "inspector",
+                "region_code": "990100",
+                "password": SERVER_PASSWORD,
+                "staff_code": member_code,
+            },
+        ).raise_for_status()
+    finally:
+        admin.close()
+    first = sync(leader, server)
+    assert first.pushed > 100 and first.blobs_up > 0
+
+    member = create_profile(
+        path=tmp_path / "member",
+        password=TEST_PASSWORD,
+        display_name="组员",
+        username="member.one",
+        role=UserRole.INSPECTOR,
+        kdf=FAST_KDF,
+    )
+    try:
+        received = sync(member, server)
+        assert received.blobs_down > 0
+        assert _case_file(member, case_id) == _case_file(leader, case_id)
+
+        # Offline on both laptops.
+        with leader.session() as session:
+            finding = session.scalars(
+                select(Finding).where(Finding.case_id == case_id).order_by(Finding.id)
+            ).first()
+            assert finding is not None
+            finding_id = finding.id
+            finding.title = "title by the leader"
+            session.get(CaseFile, case_id).summary = "summary by the leader"  # type: ignore[union-attr]
+        with member.session() as session:
+            finding = session.get(Finding, finding_id)
+            assert finding is not None
+            finding.description = "description by the member"
+            session.get(CaseFile, case_id).summary = "summary by the member"  # type: ignore[union-attr]
+        add_evidence(
+            profile=leader, case_id=case_id, source=b"leader photo " * 1000,
+            kind=EvidenceKind.PHOTO, caption="leader scan", media_type="image/png",
+        )  # fmt: skip
+        add_evidence(
+            profile=member, case_id=case_id, source=b"member photo " * 2000,
+            kind=EvidenceKind.PHOTO, caption="member scan", media_type="image/png",
+        )  # fmt: skip
+
+        # Both orders: the member first, then the leader, then the member again.
+        sync(member, server)
+        conflicted = sync(leader, server)
+        assert conflicted.conflicts == 1
+        sync(member, server)
+        sync(leader, server)
+
+        mine, theirs = _case_file(leader, case_id), _case_file(member, case_id)
+        assert mine == theirs
+        assert mine["findings"][finding_id][0] == "title by the leader"
+        assert mine["findings"][finding_id][2] == "description by the member"
+        assert mine["summary"] == "summary by the leader"  # the later stamp wins
+        assert mine["conflicts"] == [("case_file", case_id, "summary", "open")]
+        with member.read_session() as session:
+            conflict = session.scalars(select(SyncConflict)).one()
+            assert conflict.loser_value == '"summary by the member"'
+        captions = {caption for _id, _sha, caption in mine["evidence"]}
+        assert {"leader scan", "member scan"} <= captions
+    finally:
+        member.close()
+
+    blobs = [p for p in (tmp_path / "server" / "blobs").rglob("*") if p.is_file()]
+    stored = [p for p in blobs if p.parent.name != "partial"]
+    assert len({p.name for p in stored}) == len(stored)  # each blob once
+    for path in stored:
+        assert hashlib.sha256(path.read_bytes()).hexdigest() == path.name
+    shas = {sha for _id, sha, _caption in mine["evidence"]}
+    assert shas <= {p.name for p in stored}
