@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from central_server.db.models import Record, utc_now
 from central_server.sync.feed import next_seq
+from inspector_app.sync.hlc import Stamp
 
 SERVER_AUTHOR = "server"
 
@@ -26,7 +27,7 @@ def put_reference(session: Session, entity: str, entity_id: str, fields: dict[st
         return False
     seq = next_seq(session)
     now = utc_now()
-    stamp = f"{int(now.timestamp() * 1000):015d}.000000.{SERVER_AUTHOR}"
+    stamp = Stamp(int(now.timestamp() * 1000), 0, SERVER_AUTHOR).encode()
     if record is None:
         record = Record(
             entity=entity, entity_id=entity_id, created_at=now, created_by=SERVER_AUTHOR

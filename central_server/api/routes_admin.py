@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 
 from central_server.api.deps import AdminDep, SessionDep
 from central_server.api.errors import ApiError, responses
+from central_server.db.models import Device, User
 from central_server.users import (
     AccountError,
     create_user,
@@ -44,6 +45,17 @@ class DeviceRow(BaseModel):
     revoked_at: datetime | None
 
 
+def _device_row(device: Device, user: User) -> DeviceRow:
+    return DeviceRow(
+        device_id=device.id,
+        username=user.username,
+        label=device.label,
+        registered_at=device.registered_at,
+        last_seen_at=device.last_seen_at,
+        revoked_at=device.revoked_at,
+    )
+
+
 @router.post("/users", responses=responses(401, 403, 409, 422, 426))
 def add_user(new: NewUser, _admin: AdminDep, session: SessionDep) -> UserInfo:
     """Create an account."""
@@ -69,17 +81,7 @@ def revoke_account(username: str, _admin: AdminDep, session: SessionDep) -> User
 @router.get("/devices", responses=responses(401, 403, 426))
 def list_devices(_admin: AdminDep, session: SessionDep) -> list[DeviceRow]:
     """Every registered device."""
-    return [
-        DeviceRow(
-            device_id=device.id,
-            username=user.username,
-            label=device.label,
-            registered_at=device.registered_at,
-            last_seen_at=device.last_seen_at,
-            revoked_at=device.revoked_at,
-        )
-        for device, user in devices(session)
-    ]
+    return [_device_row(device, user) for device, user in devices(session)]
 
 
 @router.post("/devices/{device_id}/revoke", responses=responses(401, 403, 404, 426))
@@ -90,12 +92,6 @@ def revoke(device_id: str, _admin: AdminDep, session: SessionDep) -> DeviceRow:
     except AccountError as error:
         raise ApiError(404, ErrorCode.NOT_FOUND, str(error)) from error
     session.commit()
-    owner = next(user for found, user in devices(session) if found.id == device.id)
-    return DeviceRow(
-        device_id=device.id,
-        username=owner.username,
-        label=device.label,
-        registered_at=device.registered_at,
-        last_seen_at=device.last_seen_at,
-        revoked_at=device.revoked_at,
-    )
+    owner = session.get(User, device.user_id)
+    assert owner is not None
+    return _device_row(device, owner)

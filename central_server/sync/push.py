@@ -83,14 +83,6 @@ def _lookup(session: Session) -> Callable[[str, str], Scope | None]:
     return lookup
 
 
-def _region_of(session: Session) -> Callable[[str], str | None]:
-    def region_of(institution_id: str) -> str | None:
-        record = _load(session, "institution", institution_id)
-        return None if record is None else record.region_code
-
-    return region_of
-
-
 def _check_blobs(session: Session, spec: EntitySpec, fields: dict[str, Any]) -> None:
     for name in spec.blob_fields:
         sha = fields.get(name)
@@ -127,7 +119,7 @@ def _place(
         return _scope_of(record)  # a conflict sits where its record sits
     owner = record.created_by if record else change.actor
     try:
-        return resolve(spec, change.entity_id, fields, owner, _lookup(session), _region_of(session))
+        return resolve(spec, change.entity_id, fields, owner, _lookup(session))
     except UnplacedError as error:
         raise Rejected(ErrorCode.NOT_FOUND, str(error), retryable=True) from error
 

@@ -35,16 +35,10 @@ def _lookup(lookup: ScopeLookup, entity: str, entity_id: str) -> Scope:
     return found
 
 
-def resolve(  # noqa: PLR0917 - the record, then the two lookups
-    spec: EntitySpec,
-    entity_id: str,
-    fields: dict[str, Any],
-    owner: str,
-    lookup: ScopeLookup,
-    region_of: Callable[[str], str | None],
+def resolve(
+    spec: EntitySpec, entity_id: str, fields: dict[str, Any], owner: str, lookup: ScopeLookup
 ) -> Scope:
-    """The first rule of ``spec`` whose field is set decides; ``region_of`` maps an
-    institution id to its region."""
+    """The first rule of ``spec`` whose field is set decides."""
     for rule in spec.rules:
         value = fields.get(rule.field) if rule.field else None
         if rule.field and value in (None, ""):
@@ -67,10 +61,8 @@ def resolve(  # noqa: PLR0917 - the record, then the two lookups
             case ScopeKind.REGION:
                 return Scope("region", region_code=str(value))
             case ScopeKind.INSTITUTION:
-                region = region_of(str(value))
-                if region is None:
-                    raise UnplacedError(f"institution {value} is not on the server yet")
-                return Scope("region", region_code=region)
+                institution = _lookup(lookup, "institution", str(value))
+                return Scope("region", region_code=institution.region_code)
             case ScopeKind.GLOBAL:
                 return Scope("global")
             case ScopeKind.OWNER:

@@ -66,7 +66,6 @@ class ApplyReport:
     applied: int = 0
     parked: int = 0
     unparked: int = 0
-    blobs: set[str] = field(default_factory=set)
     reasons: list[str] = field(default_factory=list)
 
 
@@ -74,39 +73,34 @@ class _Park(Exception):
     pass
 
 
-def _missing_parent(session: Session, mapper: Mapper[Any], values: dict[str, Any]) -> str | None:
-    for column in mapper.columns:
-        for key in column.foreign_keys:
-            value = values.get(mapper.get_property_by_column(column).key)
-            if value is None or key.use_alter:
-                continue
-            target = key.column.table
-            exists = session.execute(select(key.column).where(key.column == value).limit(1)).first()
-            if exists is None:
-                return f"{target.name} {value} has not arrived"
-    return None
+def _hold_back_links(session: Session, mapper: Mapper[Any], values: dict[str, Any]) -> bool:
+    """Check every link of a record to a row that must already be here.
 
-
-def _deferred_links(mapper: Mapper[Any], session: Session, values: dict[str, Any]) -> bool:
-    """Clear links to rows that may legitimately arrive later (circular references)."""
+    A missing parent parks the record (:class:`_Park`). A circular link (``use_alter``) to a
+    row that may legitimately come later is cleared for now; returns True when one was, so
+    the record stays parked and is stored again, whole, once that row has arrived.
+    """
     cleared = False
     for column in mapper.columns:
         for key in column.foreign_keys:
             attribute = mapper.get_property_by_column(column).key
             value = values.get(attribute)
-            if value is None or not key.use_alter:
+            if value is None:
                 continue
             exists = session.execute(select(key.column).where(key.column == value).limit(1)).first()
-            if exists is None:
-                values[attribute] = None
-                cleared = True
+            if exists is not None:
+                continue
+            if not key.use_alter:
+                raise _Park(f"{key.column.table.name} {value} has not arrived")
+            values[attribute] = None
+            cleared = True
     return cleared
 
 
 def _apply_one(
     session: Session, model: type[Base], state: RecordState, pending: set[str]
-) -> tuple[bool, str | None]:
-    """Store one record; returns (stored, reason to keep it parked)."""
+) -> str | None:
+    """Store one record; returns why it stays parked (None: it is stored whole)."""
     mapper = inspect(model)
     values: dict[str, Any] = {}
     for attribute in mapper.column_attrs:
@@ -117,11 +111,8 @@ def _apply_one(
     identity = state.entity_id
     existing = session.get(model, identity)
     if existing is not None and state.entity in IMMUTABLE_LOCAL:
-        return True, None
-    reason = _missing_parent(session, mapper, values)
-    if reason is not None:
-        raise _Park(reason)
-    deferred = _deferred_links(mapper, session, values)
+        return None
+    deferred = _hold_back_links(session, mapper, values)
     if issubclass(model, SyncedMixin):
         values.update(
             created_at=state.created_at,
@@ -141,7 +132,7 @@ def _apply_one(
             if getattr(existing, key) != value:
                 setattr(existing, key, value)
     session.flush()
-    return True, ("a linked record has not arrived" if deferred else None)
+    return "a linked record has not arrived" if deferred else None
 
 
 def apply_records(
@@ -176,7 +167,7 @@ def _store(
         return
     try:
         with session.begin_nested():
-            _stored, park_reason = _apply_one(session, model, state, pending)
+            park_reason = _apply_one(session, model, state, pending)
     except _Park as reason:
         _park(session, state, str(reason))
         report.parked += 1
@@ -196,11 +187,6 @@ def _store(
     known = local_state.clocks_of(session, state.entity, state.entity_id)
     known.update({k: v for k, v in state.clocks.items() if k not in pending})
     local_state.set_clocks(session, state.entity, state.entity_id, known)
-    sha = (
-        state.fields.get("sha256") if state.entity in ("evidence_item", "issued_document") else None
-    )
-    if isinstance(sha, str):
-        report.blobs.add(sha)
     report.applied += 1
 
 

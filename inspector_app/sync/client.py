@@ -65,6 +65,15 @@ class AuthenticationError(ServerRefusedError):
     """The sign-in is not (or no longer) valid."""
 
 
+def update_required(status: int = 426, detail: dict[str, Any] | None = None) -> UpdateRequiredError:
+    """The "please update" error, whether the server said it or ``/v1/info`` showed it."""
+    message = _(
+        "This version of Fund Inspector is too old for the server. Please update the "
+        "application; your local work is kept and will sync after the update."
+    )
+    return UpdateRequiredError(status, ErrorCode.PROTOCOL_UNSUPPORTED, message, detail or {})
+
+
 def _refusal(response: httpx.Response) -> ServerRefusedError:
     try:
         body = ErrorBody.model_validate_json(response.content)
@@ -77,12 +86,7 @@ def _refusal(response: httpx.Response) -> ServerRefusedError:
         )
     kind: type[ServerRefusedError] = ServerRefusedError
     if body.code is ErrorCode.PROTOCOL_UNSUPPORTED:
-        kind = UpdateRequiredError
-        message = _(
-            "This version of Fund Inspector is too old for the server. Please update the "
-            "application; your local work is kept and will sync after the update."
-        )
-        return kind(response.status_code, body.code, message, body.detail)
+        return update_required(response.status_code, body.detail)
     if body.code in (ErrorCode.USER_REVOKED, ErrorCode.DEVICE_REVOKED):
         kind = RevokedError
     elif body.code in (

@@ -9,12 +9,12 @@ run resends (the server answers "duplicate") or re-reads the page.
 
 from __future__ import annotations
 
-import json
 import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 from typing import TypeVar
 
 from sqlalchemy import select
@@ -28,7 +28,7 @@ from inspector_app.sync.client import (
     ServerUnreachableError,
     SyncClient,
     SyncError,
-    UpdateRequiredError,
+    update_required,
 )
 from inspector_app.sync.entities import BY_NAME
 from inspector_app.sync.hlc import HybridClock
@@ -130,6 +130,8 @@ class SyncEngine:
         self.report = SyncReport()
         self._items = 0
         self._bytes = 0
+        self._device = ""
+        self._clock = HybridClock("unset")
 
     # -- plumbing --------------------------------------------------------------------------
 
@@ -160,6 +162,7 @@ class SyncEngine:
     # -- sign-in ---------------------------------------------------------------------------
 
     def _device_id(self) -> str:
+        """This laptop's device id (created on first use); read once per run."""
         from inspector_app.evidence.device import device_identity
 
         with self.profile.session() as session:
@@ -185,7 +188,7 @@ class SyncEngine:
             local_state.put(session, local_state.REGION_CODE, pair.user.region_code)
 
     def _sign_in(self, *, force_refresh: bool = False) -> None:
-        device_id = self._device_id()
+        device_id = self._device
         stored = credentials.load(self.profile.info.profile_id)
         if stored is not None and stored.server_url == self.server_url:
             expires = datetime.fromisoformat(stored.access_expires_at)
@@ -228,15 +231,11 @@ class SyncEngine:
                 info.min_protocol_version > PROTOCOL_VERSION
                 or info.protocol_version < MIN_PROTOCOL_VERSION
             ):
-                raise UpdateRequiredError(
-                    426,
-                    ErrorCode.PROTOCOL_UNSUPPORTED,
-                    _(
-                        "This version of Fund Inspector is too old for the server. Please "
-                        "update the application; your local work is kept and will sync after "
-                        "the update."
-                    ),
-                    {},
+                raise update_required()
+            self._device = self._device_id()
+            with self.profile.read_session() as session:
+                self._clock = HybridClock(
+                    self._device, local_state.get(session, local_state.CLOCK) or None
                 )
             self._call(self._sign_in)
             self._push()
@@ -254,22 +253,15 @@ class SyncEngine:
     def _push(self) -> None:
         self._emit("push")
         refused: list[int] = []
-        with self.profile.session() as session:
-            clock = HybridClock(
-                self._device_id(), local_state.get(session, local_state.CLOCK) or None
-            )
         while True:
             with self.profile.session() as session:
-                batch = next_batch(session, clock, PUSH_BATCH, refused)
-                local_state.put(session, local_state.CLOCK, clock.last)
+                batch = next_batch(session, self._clock, PUSH_BATCH, refused)
+                local_state.put(session, local_state.CLOCK, self._clock.last)
             if not batch.changes:
                 return
             self._upload_blobs(batch.changes)
-            response = self._call(
-                lambda b=batch: self.client.push(  # type: ignore[misc]
-                    PushRequest(device_id=self._device_id(), changes=b.changes)
-                )
-            )
+            request = PushRequest(device_id=self._device, changes=batch.changes)
+            response = self._call(partial(self.client.push, request))
             with self.profile.session() as session:
                 record_outcomes(session, batch, response.outcomes)
             self.report.pushed += response.applied
@@ -277,14 +269,14 @@ class SyncEngine:
             self.report.rejected += response.rejected
             self.report.conflicts += response.conflicts
             self._items += len(batch.changes)
-            for seq, outcome in zip(batch.seqs, response.outcomes, strict=True):
+            for seq, change, outcome in zip(
+                batch.seqs, batch.changes, response.outcomes, strict=True
+            ):
                 if outcome.outcome is Outcome.REJECTED:
                     refused.append(seq)
                     self.report.failures.append(
                         _("{entity} {id}: {reason}").format(
-                            entity=batch.changes[batch.seqs.index(seq)].entity,
-                            id=batch.changes[batch.seqs.index(seq)].entity_id,
-                            reason=outcome.reason,
+                            entity=change.entity, id=change.entity_id, reason=outcome.reason
                         )
                     )
             self._emit("push")
@@ -300,7 +292,7 @@ class SyncEngine:
                     continue
                 size = int(change.fields.get("size_bytes") or 0)
                 sent = self._call(
-                    lambda s=sha, n=size: blobs.upload(self.profile, self.client, s, n, self._moved)  # type: ignore[misc]
+                    partial(blobs.upload, self.profile, self.client, sha, size, self._moved)
                 )
                 if sent:
                     self.report.blobs_up += 1
@@ -309,29 +301,22 @@ class SyncEngine:
 
     def _pull(self) -> None:
         self._emit("pull")
-        wanted: set[str] = set()
         while True:
             with self.profile.read_session() as session:
                 cursor = local_state.get(session, local_state.CURSOR)
-            page = self._call(lambda c=cursor: self.client.pull(c, PULL_PAGE))  # type: ignore[misc]
+            page = self._call(partial(self.client.pull, cursor, PULL_PAGE))
             with self.profile.session() as session:
                 pending = pending_fields(session)
                 report = apply_records(session, page.records, pending)
                 for _round in range(10):
-                    retried = retry_parked(session, pending)
-                    if not retried.unparked:
+                    if not retry_parked(session, pending).unparked:
                         break
-                    wanted |= retried.blobs
                 local_state.put(session, local_state.CURSOR, page.cursor)
                 local_state.put(session, local_state.EPOCH, page.epoch)
-                clock = HybridClock(
-                    self._device_id(), local_state.get(session, local_state.CLOCK) or None
-                )
                 for record in page.records:
                     for stamp in record.clocks.values():
-                        clock.observe(stamp)
-                local_state.put(session, local_state.CLOCK, clock.last)
-            wanted |= report.blobs
+                        self._clock.observe(stamp)
+                local_state.put(session, local_state.CLOCK, self._clock.last)
             self.report.pulled += report.applied
             self._items += len(page.records)
             self._emit("pull")
@@ -339,15 +324,14 @@ class SyncEngine:
                 break
         with self.profile.read_session() as session:
             self.report.parked = len(session.scalars(select(SyncParked.entity)).all())
-            # Originals an earlier, interrupted run did not fetch are fetched now.
-            wanted |= set(session.scalars(select(EvidenceItem.sha256)))
+            # Every original the records point to, so one an earlier, interrupted run did not
+            # fetch is fetched now.
+            wanted = set(session.scalars(select(EvidenceItem.sha256)))
             wanted |= set(session.scalars(select(IssuedDocument.sha256)))
         for sha in sorted(wanted):
             if blobs.has_local(self.profile, sha):
                 continue
-            size = self._call(
-                lambda s=sha: blobs.download(self.profile, self.client, s, self._moved)  # type: ignore[misc]
-            )
+            size = self._call(partial(blobs.download, self.profile, self.client, sha, self._moved))
             self.report.blobs_down += 1
             self.report.bytes_down += size
             self._emit("download")
@@ -368,8 +352,3 @@ class SyncEngine:
             inspector = session.scalar(select(Inspector).where(Inspector.staff_code == staff_code))
             if inspector is not None:
                 user.inspector_id = inspector.id
-
-
-def conflict_values(text: str) -> object:
-    """A conflict's stored value (JSON) as Python."""
-    return json.loads(text)

@@ -6,7 +6,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from inspector_app.sync import local_state
@@ -28,11 +28,6 @@ class Batch:
 
     changes: list[Change]
     seqs: list[int]
-
-
-def pending_count(session: Session) -> int:
-    """Changes not yet accepted by the server (failed ones excluded)."""
-    return int(session.scalar(select(func.count()).select_from(OutboxEntry).where(*PENDING)) or 0)
 
 
 def next_batch(session: Session, clock: HybridClock, limit: int, skip: Sequence[int] = ()) -> Batch:
