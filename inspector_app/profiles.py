@@ -49,6 +49,9 @@ from local_db.types import utc_now
 PROFILE_FILE = "profile.json"
 DATABASE_FILE = "inspector.db"
 PROFILE_FORMAT = 1
+# Set (to the time) when the key was destroyed because the server revoked the user or device.
+REVOKED_FIELD = "revoked_at"
+KEY_FIELD = "database_key"
 MIN_PASSWORD_LENGTH = 8
 # Other local accounts must not copy the wrapped key (offline guessing) or the database.
 PRIVATE_DIR_MODE = 0o700
@@ -75,6 +78,10 @@ class ProfileDamagedError(ProfileError):
     """The profile's files are unreadable even with the right key."""
 
 
+class ProfileRevokedError(ProfileError):
+    """The server revoked the profile's user or device and its key was destroyed."""
+
+
 @dataclass(frozen=True)
 class ProfileInfo:
     """What can be known about a profile without its password."""
@@ -85,6 +92,7 @@ class ProfileInfo:
     username: str
     role: UserRole
     created_at: datetime
+    revoked_at: datetime | None = None
 
     @property
     def database_path(self) -> Path:
@@ -115,6 +123,9 @@ def _info_from_json(path: Path, data: dict[str, Any]) -> ProfileInfo:
             username=str(data["username"]),
             role=UserRole(data["role"]),
             created_at=datetime.fromisoformat(data["created_at"]),
+            revoked_at=(
+                datetime.fromisoformat(data[REVOKED_FIELD]) if data.get(REVOKED_FIELD) else None
+            ),
         )
     except (KeyError, ValueError, TypeError) as exc:
         raise _damaged_description(path) from exc
@@ -241,6 +252,12 @@ class OpenProfile:
         """Release every connection (checkpointing the WAL)."""
         self.engine.dispose()
 
+    def discard_keys(self) -> None:
+        """Close the database and drop the keys this object holds (after revocation)."""
+        self.engine.dispose()
+        self._key = b""
+        self._derived.clear()
+
 
 def _unreadable(info: ProfileInfo) -> ProfileDamagedError:
     return ProfileDamagedError(
@@ -318,7 +335,7 @@ def create_profile(
         "role": role.value,
         "created_at": utc_now().isoformat(),
         "database": DATABASE_FILE,
-        "database_key": wrapped.to_json(),
+        KEY_FIELD: wrapped.to_json(),
     }
     # Built in a hidden sibling folder and renamed into place when complete: a crash or a
     # kill part-way leaves no half-made profile where the user will look for one.
@@ -360,8 +377,9 @@ def unlock_profile(*, path: Path, password: str, remember: bool = False) -> Open
     """
     data = _read_profile_json(path)
     info = _info_from_json(path, data)
+    refuse_revoked(info)
     try:
-        wrapped = WrappedKey.from_json(data["database_key"])
+        wrapped = WrappedKey.from_json(data[KEY_FIELD])
     except (KeyError, ValueError, TypeError) as exc:
         raise _damaged_description(path) from exc
     try:
@@ -383,6 +401,7 @@ def unlock_profile(*, path: Path, password: str, remember: bool = False) -> Open
 def unlock_with_cached_key(path: Path) -> OpenProfile | None:
     """Open the profile with a key cached earlier in this desktop session, if any."""
     info = read_profile_info(path)
+    refuse_revoked(info)
     key = key_cache.recall(info.profile_id)
     if key is None:
         return None
@@ -394,6 +413,34 @@ def unlock_with_cached_key(path: Path) -> OpenProfile | None:
     with profile.session() as session:
         profile.audit(session, "profile.unlocked", detail="session key cache")
     return profile
+
+
+def refuse_revoked(info: ProfileInfo) -> None:
+    """Raise ProfileRevokedError when ``info`` describes a profile whose key was destroyed."""
+    if info.revoked_at is not None:
+        key_cache.forget(info.profile_id)
+        raise ProfileRevokedError(
+            _(
+                "Profile “{name}” can no longer be opened: the central server revoked its "
+                "account or this computer on {date}, and its key was destroyed."
+            ).format(name=info.display_name, date=info.revoked_at.astimezone().strftime("%Y-%m-%d"))
+        )
+
+
+def shred_profile_key(path: Path) -> None:
+    """Destroy the only stored copy of the database key (crypto-shredding).
+
+    The database and the evidence store are encrypted under that key (the evidence key is
+    derived from it), so once ``profile.json`` no longer holds the wrapped key nothing in
+    the folder can be read, by the password or otherwise. The rest of the description
+    stays, so the login screen can say what happened instead of "damaged". The file is
+    replaced atomically; the session key cache entry goes too.
+    """
+    data = _read_profile_json(path)
+    data.pop(KEY_FIELD, None)
+    data[REVOKED_FIELD] = utc_now().isoformat()
+    _write_atomically(path / PROFILE_FILE, json.dumps(data, indent=2, ensure_ascii=False))
+    key_cache.forget(str(data.get("profile_id", "")))
 
 
 def lock_profile(profile: OpenProfile) -> None:

@@ -96,8 +96,9 @@ class Shell:
             # Imported here, on the worker: the core's import (~0.4 s of SQLAlchemy) then
             # overlaps with the GUI thread building the window instead of preceding it.
             from inspector_app.profiles import unlock_profile
+            from inspector_app.sync.grant import admit
 
-            return unlock_profile(path=path, password=password)
+            return admit(unlock_profile(path=path, password=password))
 
         Operation(work, label=_("Unlocking the profile…")).success(self.open_main_window).failure(
             lambda error: self._unlock_failed(path, error)
@@ -106,8 +107,10 @@ class Shell:
     def _try_cached_key(self, path: Path) -> None:
         def work(_progress: Progress) -> OpenProfile | None:
             from inspector_app.profiles import unlock_with_cached_key
+            from inspector_app.sync.grant import admit
 
-            return unlock_with_cached_key(path)
+            profile = unlock_with_cached_key(path)
+            return admit(profile) if profile is not None else None
 
         def done(profile: OpenProfile | None) -> None:
             if profile is None:

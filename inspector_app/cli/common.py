@@ -33,10 +33,27 @@ def unlock(args: argparse.Namespace) -> OpenProfile:
 
 
 @contextmanager
-def unlocked(args: argparse.Namespace) -> Iterator[OpenProfile]:
-    """:func:`unlock` for the length of a ``with`` block (closed afterwards)."""
+def unlocked(
+    args: argparse.Namespace, *, past_offline_grant: bool = False
+) -> Iterator[OpenProfile]:
+    """:func:`unlock` for the length of a ``with`` block (closed afterwards).
+
+    A profile whose offline grant has run out first checks in with the server (a kept
+    sign-in, else the server password from the environment); when that fails it is refused
+    (OfflineGrantExpiredError, a ProfileError). ``inspector sync`` passes
+    ``past_offline_grant``: it reaches the server itself.
+    """
+    import os
+
+    from inspector_app.cli.sync_commands import SERVER_PASSWORD_VARIABLE
+    from inspector_app.sync.grant import renew_if_expired
+
     profile = unlock(args)
     try:
+        if not past_offline_grant:
+            renew_if_expired(
+                profile, server_password=os.environ.get(SERVER_PASSWORD_VARIABLE) or None
+            )
         yield profile
     finally:
         profile.close()

@@ -19,7 +19,7 @@ SERVER_PASSWORD_VARIABLE = "INSPECTOR_SERVER_PASSWORD"
 def _cmd_sync(args: argparse.Namespace) -> int:
     from inspector_app.sync.engine import SyncEngine
 
-    with unlocked(args) as profile:
+    with unlocked(args, past_offline_grant=True) as profile:
         engine = SyncEngine(
             profile, args.server, password=os.environ.get(SERVER_PASSWORD_VARIABLE) or None
         )

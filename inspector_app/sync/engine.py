@@ -25,13 +25,14 @@ from inspector_app.sync import blobs, credentials, local_state
 from inspector_app.sync.apply import apply_records, retry_parked
 from inspector_app.sync.client import (
     AuthenticationError,
+    RevokedError,
     ServerUnreachableError,
     SyncClient,
     SyncError,
     update_required,
 )
 from inspector_app.sync.entities import BY_NAME
-from inspector_app.sync.hlc import HybridClock
+from inspector_app.sync.hlc import HybridClock, wall_millis
 from inspector_app.sync.outbox_batches import next_batch, pending_fields, record_outcomes
 from inspector_app.sync.protocol import (
     MIN_PROTOCOL_VERSION,
@@ -44,6 +45,7 @@ from inspector_app.sync.protocol import (
     RefreshRequest,
     TokenPair,
 )
+from inspector_app.sync.revocation import destroy_key_material
 from local_db.models import (
     EvidenceItem,
     Inspector,
@@ -74,6 +76,10 @@ class SyncReport:
     blobs_down: int = 0
     bytes_down: int = 0
     failures: list[str] = field(default_factory=list)
+    sign_in_needed: bool = False
+    """No kept sign-in works and no password was given: ask the user for it."""
+    revoked: bool = False
+    """The server revoked the user or this device; the profile's keys are destroyed."""
 
     @property
     def ok(self) -> bool:
@@ -120,6 +126,7 @@ class SyncEngine:
         progress: ProgressCallback | None = None,
         retry: RetryPolicy | None = None,
         client: SyncClient | None = None,
+        wall: Callable[[], int] = wall_millis,
     ) -> None:
         self.profile = profile
         self.server_url = server_url.rstrip("/")
@@ -131,7 +138,8 @@ class SyncEngine:
         self._items = 0
         self._bytes = 0
         self._device = ""
-        self._clock = HybridClock("unset")
+        self._wall = wall
+        self._clock = HybridClock("unset", wall=wall)
 
     # -- plumbing --------------------------------------------------------------------------
 
@@ -225,30 +233,57 @@ class SyncEngine:
 
     def run(self) -> SyncReport:
         """One full sync; failures are collected in the report, never half-applied."""
+        return self._guarded(self._full_run)
+
+    def check_in(self) -> SyncReport:
+        """Only reach the server and sign in afresh (renews the offline grant).
+
+        The sign-in is forced through the server (a refresh, or the password), never taken
+        from a still-valid kept token, so a revocation is learnt here too.
+        """
+        return self._guarded(self._check_in)
+
+    def _guarded(self, work: Callable[[], None]) -> SyncReport:
         try:
-            info = self._call(self.client.info)
-            if (
-                info.min_protocol_version > PROTOCOL_VERSION
-                or info.protocol_version < MIN_PROTOCOL_VERSION
-            ):
-                raise update_required()
-            self._device = self._device_id()
-            with self.profile.read_session() as session:
-                self._clock = HybridClock(
-                    self._device, local_state.get(session, local_state.CLOCK) or None
-                )
-            self._call(self._sign_in)
-            self._push()
-            self._pull()
-            self._link_inspector()
+            work()
             with self.profile.session() as session:
                 local_state.put(session, local_state.LAST_CONTACT, utc_now().isoformat())
+        except RevokedError as error:
+            self.report.failures.append(str(error))
+            self.report.revoked = True
+            destroy_key_material(self.profile)
+        except AuthenticationError as error:
+            self.report.failures.append(str(error))
+            self.report.sign_in_needed = not self.password
         except SyncError as error:
             self.report.failures.append(str(error))
         finally:
             self.client.close()
         self._emit("done")
         return self.report
+
+    def _connect(self, *, fresh_sign_in: bool = False) -> None:
+        info = self._call(self.client.info)
+        if (
+            info.min_protocol_version > PROTOCOL_VERSION
+            or info.protocol_version < MIN_PROTOCOL_VERSION
+        ):
+            raise update_required()
+        self._device = self._device_id()
+        with self.profile.read_session() as session:
+            self._clock = HybridClock(
+                self._device, local_state.get(session, local_state.CLOCK) or None, self._wall
+            )
+        self._call(partial(self._sign_in, force_refresh=fresh_sign_in))
+
+    def _check_in(self) -> None:
+        self._connect(fresh_sign_in=True)
+
+    def _full_run(self) -> None:
+        self._connect()
+        self._push()
+        self._pull()
+        self._link_inspector()
 
     def _push(self) -> None:
         self._emit("push")

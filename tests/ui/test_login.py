@@ -183,3 +183,46 @@ def test_create_profile_reports_an_existing_profile(
     qtbot.waitUntil(lambda: not dialog.error_label.isHidden(), timeout=10_000)
     assert "already exists" in dialog.error_label.text()
     assert dialog.buttons.isEnabled()
+
+
+def test_a_revoked_profile_is_marked_and_refused(
+    qtbot: QtBot, tasks: TaskManager, machine: MachineSettings, profile_dir: Path
+) -> None:
+    from inspector_app.profiles import shred_profile_key
+
+    shred_profile_key(profile_dir)
+    dialog = _login(qtbot, tasks, machine, profile_dir)
+    assert "revoked" in dialog.profile_list.item(0).text()
+    qtbot.keyClicks(dialog.password, TEST_PASSWORD)
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    qtbot.waitUntil(dialog.message.isVisible, timeout=10_000)
+    assert "can no longer be opened" in dialog.message.text()
+    assert dialog.isVisible()
+
+
+def test_past_the_offline_grant_the_server_password_is_asked_for(
+    qtbot: QtBot, tasks: TaskManager, machine: MachineSettings, profile_dir: Path
+) -> None:
+    from datetime import timedelta
+
+    from inspector_app.profiles import unlock_profile
+    from inspector_app.sync import local_state
+    from local_db.types import utc_now
+    from tests.server.live_server import free_port
+
+    profile = unlock_profile(path=profile_dir, password=TEST_PASSWORD)
+    with profile.session() as session:  # linked to a server that no longer answers
+        local_state.put(session, local_state.SERVER_URL, f"http://127.0.0.1:{free_port()}")
+        local_state.put(session, local_state.OFFLINE_GRANT_DAYS, "14")
+        contact = utc_now() - timedelta(days=20)
+        local_state.put(session, local_state.LAST_CONTACT, contact.isoformat())
+    profile.close()
+    dialog = _login(qtbot, tasks, machine, profile_dir)
+    assert not dialog.server_password.isVisibleTo(dialog)
+    qtbot.keyClicks(dialog.password, TEST_PASSWORD)
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    qtbot.waitUntil(dialog.message.isVisible, timeout=20_000)
+    assert "14 days" in dialog.message.text()
+    assert "cannot be reached" in dialog.message.text()
+    assert dialog.server_password.isVisible()
+    assert dialog.isVisible() and not dialog.busy

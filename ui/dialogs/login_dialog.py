@@ -103,6 +103,8 @@ class LoginDialog(QDialog):
         layout.addWidget(self.password_label)
         layout.addWidget(self.password)
         layout.addWidget(self.remember)
+        layout.addWidget(self.server_password_label)
+        layout.addWidget(self.server_password)
         layout.addWidget(self.message)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
@@ -149,6 +151,14 @@ class LoginDialog(QDialog):
         self.password.returnPressed.connect(self.unlock)
         self.password_label.setBuddy(self.password)
         self.remember = QCheckBox(self)
+        # Shown only when the offline grant has run out and a kept sign-in did not renew it.
+        self.server_password_label = QLabel(self)
+        self.server_password = QLineEdit(self)
+        self.server_password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.server_password.returnPressed.connect(self.unlock)
+        self.server_password_label.setBuddy(self.server_password)
+        self.server_password_label.hide()
+        self.server_password.hide()
         self.message = QLabel(self)
         self.message.setObjectName("errorText")
         self.message.setWordWrap(True)
@@ -173,6 +183,7 @@ class LoginDialog(QDialog):
         self.create_button.setText(_("Create profile…"))
         self.password_label.setText(_("&Password"))
         self.remember.setText(_("Remember for this session"))
+        self.server_password_label.setText(_("Password on the central &server"))
         self.remember.setToolTip(
             _(
                 "Keep the unlocked key in the system keyring, so starting again needs no "
@@ -199,12 +210,15 @@ class LoginDialog(QDialog):
 
     @staticmethod
     def _item_text(info: ProfileInfo) -> str:
-        return _("{name} ({username})\n{role} · {folder}").format(
+        text = _("{name} ({username})\n{role} · {folder}").format(
             name=info.display_name,
             username=info.username,
             role=user_role_label(info.role),
             folder=info.path,
         )
+        if info.revoked_at is not None:
+            text = _("{profile} · revoked by the server").format(profile=text)
+        return text
 
     def refresh_profiles(self, preselect: Path | None = None) -> None:
         """List the data folder's profiles plus those opened explicitly."""
@@ -301,13 +315,16 @@ class LoginDialog(QDialog):
             self.show_message(_("Enter the password of the profile."))
             return
         from inspector_app.profiles import unlock_profile
+        from inspector_app.sync.grant import admit
 
         remember = self.remember.isChecked()
+        server_password = self.server_password.text() or None
         self.show_message("")
         self._set_busy(True)
 
         def work(_progress: Progress) -> OpenProfile:
-            return unlock_profile(path=path, password=password, remember=remember)
+            profile = unlock_profile(path=path, password=password, remember=remember)
+            return admit(profile, server_password=server_password)
 
         Operation(work, label=_("Unlocking the profile…")).success(self._finish).failure(
             self._failed
@@ -315,8 +332,13 @@ class LoginDialog(QDialog):
 
     def _failed(self, error: BaseException) -> None:
         from inspector_app.profiles import IncorrectPasswordError, ProfileError
+        from inspector_app.sync.grant import OfflineGrantExpiredError
 
         self._set_busy(False)
+        self.server_password.clear()
+        if isinstance(error, OfflineGrantExpiredError):
+            self.server_password_label.show()
+            self.server_password.show()
         if isinstance(error, ProfileError):
             self.show_message(str(error))
             if isinstance(error, IncorrectPasswordError):
@@ -328,6 +350,7 @@ class LoginDialog(QDialog):
     def _finish(self, profile: OpenProfile) -> None:
         self._set_busy(False)
         self.password.clear()
+        self.server_password.clear()
         if not self.isVisible():  # closed while unlocking: do not leave it open
             profile.close()
             return
