@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from central_server import logs
+from central_server.asgi import DATA_VARIABLE
 from central_server.config import from_environment
 from central_server.db.models import ServerMeta
 from central_server.state import OFFLINE_GRANT_KEY, open_state
@@ -111,8 +112,14 @@ def _serve(argv: Sequence[str]) -> int:
             created = seed_demo(session)
         if created:
             print(f"demo accounts created: {', '.join(created)}", flush=True)
-    app = create_app(state)
-    uvicorn.run(app, host=args.host, port=args.port, access_log=False, log_level="warning")
+    options = {"host": args.host, "port": args.port, "access_log": False, "log_level": "warning"}
+    if args.workers > 1:
+        # Migrated and seeded above, once; each worker then opens its own state.
+        state.engine.dispose()
+        os.environ[DATA_VARIABLE] = str(args.data.resolve())
+        uvicorn.run("central_server.asgi:create", factory=True, workers=args.workers, **options)
+    else:
+        uvicorn.run(create_app(state), **options)
     return 0
 
 
