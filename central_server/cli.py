@@ -19,6 +19,7 @@ from pathlib import Path
 from central_server import logs
 from central_server.asgi import DATA_VARIABLE
 from central_server.config import from_environment
+from central_server.db.migrate import setup_lock
 from central_server.db.models import ServerMeta
 from central_server.state import OFFLINE_GRANT_KEY, open_state
 from central_server.users import AccountError, create_user, devices, revoke_device, revoke_user
@@ -108,7 +109,8 @@ def _serve(argv: Sequence[str]) -> int:
     logs.configure()
     state = open_state(from_environment(args.data))
     if args.demo:
-        with state.sessions() as session, session.begin():
+        # Under the set-up lock: replicas started together would otherwise seed twice.
+        with setup_lock(state.engine), state.sessions() as session, session.begin():
             created = seed_demo(session)
         if created:
             print(f"demo accounts created: {', '.join(created)}", flush=True)

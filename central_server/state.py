@@ -49,8 +49,16 @@ class ServerState:
 
 
 def initialise(engine: Engine, sessions: sessionmaker[Session]) -> None:
-    """Migrate, then create the epoch and the feed counter of a new database."""
-    migrate.upgrade(engine)
+    """Migrate, then create the epoch and the feed counter of a new database.
+
+    Under the set-up lock, so replicas starting together do it once between them.
+    """
+    with migrate.setup_lock(engine):
+        migrate.upgrade(engine)
+        _create_epoch_and_counter(sessions)
+
+
+def _create_epoch_and_counter(sessions: sessionmaker[Session]) -> None:
     with sessions() as session, session.begin():
         if session.get(ServerMeta, EPOCH_KEY) is None:
             session.add(ServerMeta(key=EPOCH_KEY, value=str(uuid.uuid4())))

@@ -186,8 +186,67 @@ def sync_entity_label(entity: str) -> str:
         "finding": pgettext("record kind", "Finding"),
         "interview_record": pgettext("record kind", "Interview record"),
         "settlement_batch": pgettext("record kind", "Settlement data load"),
+        "device": pgettext("record kind", "Device key"),
+        "mapping_profile": pgettext("record kind", "Saved column mapping"),
+        "arrival_record": pgettext("record kind", "Arrival record"),
+        "case_checklist": pgettext("record kind", "Case checklist"),
+        "checklist_migration": pgettext("record kind", "Checklist template change"),
+        "custody_event": pgettext("record kind", "Chain-of-custody entry"),
+        "extraction_record": pgettext("record kind", "Data extraction record"),
+        "interview_entry": pgettext("record kind", "Interview question"),
+        "case_link": pgettext("record kind", "Case link"),
+        "rectification_check": pgettext("record kind", "Follow-up check"),
+        "onsite_record": pgettext("record kind", "On-site record"),
+        "document_signature": pgettext("record kind", "Document signature"),
+        "issued_document": pgettext("record kind", "Issued document"),
+        "inventory_batch": pgettext("record kind", "Inventory data load"),
+        "screening_run": pgettext("record kind", "Screening run"),
+        "flag_review": pgettext("record kind", "Flag review"),
+        "sample_draw": pgettext("record kind", "Sample draw"),
+        "claim_review": pgettext("record kind", "Claim review"),
+        "line_review": pgettext("record kind", "Claim line review"),
+        "appraisal_record": pgettext("record kind", "Appraisal"),
+        "sync_conflict": pgettext("record kind", "Sync conflict"),
     }
     return labels.get(entity, entity)
+
+
+def sync_field_label(field: str) -> str:
+    """A synced record's field in words (for conflicts); unknown fields are shown as stored."""
+    labels = {
+        "title": pgettext("record field", "Title"),
+        "summary": pgettext("record field", "Summary"),
+        "description": pgettext("record field", "Description"),
+        "notes": pgettext("record field", "Notes"),
+        "note": pgettext("record field", "Note"),
+        "caption": pgettext("record field", "Caption"),
+        "status": pgettext("record field", "Status"),
+        "answer": pgettext("record field", "Answer"),
+        "question": pgettext("record field", "Question"),
+        "content": pgettext("record field", "Content"),
+        "location": pgettext("record field", "Location"),
+        "amount_fen": pgettext("record field", "Amount"),
+        "legal_basis": pgettext("record field", "Legal basis"),
+        "violation_code": pgettext("record field", "Violation"),
+        "handling": pgettext("record field", "Proposed handling"),
+        "planned_start": pgettext("record field", "Planned start"),
+        "planned_end": pgettext("record field", "Planned end"),
+        "withdrawn_reason": pgettext("record field", "Reason for withdrawal"),
+        "deleted_at": pgettext("record field", "Deleted"),
+    }
+    return labels.get(field, field)
+
+
+def sync_phase_label(phase: str) -> str:
+    """What a running sync is doing (``SyncProgressEvent.phase``)."""
+    labels = {
+        "push": pgettext("sync phase", "Sending changes"),
+        "upload": pgettext("sync phase", "Uploading evidence files"),
+        "pull": pgettext("sync phase", "Receiving changes"),
+        "download": pgettext("sync phase", "Downloading evidence files"),
+        "done": pgettext("sync phase", "Finishing"),
+    }
+    return labels.get(phase, phase)
 
 
 # Settlement data keeps the codes the import normalised to (see settlement_import/fields.py);

@@ -3,7 +3,10 @@
 #   Qt's runtime libraries (xcb, EGL/GL, xkbcommon, fontconfig, dbus, pulse for QtMultimedia),
 #   a TrueType CJK font, poppler-utils (pdftoppm/pdffonts/pdfsig), libnss3-tools (certutil:
 #   the NSS trust store pdfsig validates against), sqlite3 (to prove the
-#   database is unreadable without its key), Xvfb + xauth (screenshots, `xvfb-run make run`).
+#   database is unreadable without its key), Xvfb + xauth (screenshots, `xvfb-run make run`),
+#   postgresql (the server's production database: scripts/postgres-for-tests.sh runs the
+#   server suite against a throwaway cluster of it; nothing here configures or uses the
+#   cluster the package may create).
 set -euo pipefail
 
 PACKAGES=(
@@ -11,7 +14,7 @@ PACKAGES=(
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-image0
   libxcb-render-util0 libxcb-xinerama0 libxcb-randr0 libnss3 libxcomposite1 libxdamage1
   libxrandr2 libxtst6 libxi6 libasound2
-  fonts-wqy-zenhei poppler-utils libnss3-tools sqlite3 xvfb xauth
+  fonts-wqy-zenhei poppler-utils libnss3-tools sqlite3 xvfb xauth postgresql
 )
 
 # A Debian-packaged Python needs python3-venv for `python3 -m venv` (ensurepip).

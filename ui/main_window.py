@@ -26,12 +26,16 @@ from ui.pages.documents_page import DocumentsPage
 from ui.pages.inspection_page import InspectionPage
 from ui.pages.sync_page import SyncPage
 from ui.pages.tasks_page import TasksPage
+from ui.sync_scheduler import SyncRun, SyncScheduler
 from ui.translation import follow_language
 from ui.widgets.navigation import NavigationWidget
 from ui.widgets.status_bar import StatusBarWidget
 from ui.workers import Operation
 
 PENDING_REFRESH_MS = 30_000
+# Notices that must outlive the window that raised them (the revocation notice): parentless,
+# so they are kept here until closed.
+_NOTICES: list[QMessageBox] = []
 
 
 class MainWindow(QMainWindow):
@@ -46,13 +50,16 @@ class MainWindow(QMainWindow):
         self.server_url = ""
         self._first_show = True
         self.last_message: QMessageBox | None = None
+        self.revocation_notice: QMessageBox | None = None
         self.setWindowIcon(app_icon())
         self.setMinimumSize(960, 600)
         self.tasks_page = TasksPage(context)
         self.inspection_page = InspectionPage(context)
         self.data_page = DataPage(context)
         self.documents_page = DocumentsPage(context)
-        self.sync_page = SyncPage(context)
+        # The one place sync runs start (background and "Sync now"), so never two at once.
+        self.scheduler = SyncScheduler(context, self)
+        self.sync_page = SyncPage(context, scheduler=self.scheduler)
         self.pages: list[BasePage] = [
             self.tasks_page,
             self.inspection_page,
@@ -76,12 +83,16 @@ class MainWindow(QMainWindow):
         self.status = StatusBarWidget(context.connectivity, self)
         self.statusBar().addPermanentWidget(self.status, 1)
         self.statusBar().setSizeGripEnabled(True)
+        self.status.follow_sync(self.scheduler)
         self._build_actions()
         self.navigation.currentRowChanged.connect(self.show_page)
         self.tasks_page.task_opened.connect(self.open_task)
         context.tasks.busy_changed.connect(self.status.set_busy)
         context.tasks.quiet_progress.connect(self.status.show_progress)
         context.connectivity.changed.connect(self._refresh_pending)
+        self.scheduler.finished.connect(self._sync_finished)
+        self.scheduler.revoked.connect(self._revoked)
+        self.sync_page.records_changed.connect(self._records_changed)
         self.pending_timer = QTimer(self)
         self.pending_timer.setInterval(PENDING_REFRESH_MS)
         self.pending_timer.timeout.connect(self._refresh_pending)
@@ -218,15 +229,68 @@ class MainWindow(QMainWindow):
         def work(_progress: Progress) -> int:
             return pending_change_count(profile=profile)
 
-        Operation(work, label=_("Counting pending changes")).success(
-            self.status.set_pending
-        ).failure(error_report.log_error).owned_by(self).run_in_background(self.context.tasks)
+        def counted(count: int) -> None:
+            self.status.set_pending(count)
+            self.scheduler.note_pending(count)
+
+        Operation(work, label=_("Counting pending changes")).success(counted).failure(
+            error_report.log_error
+        ).owned_by(self).run_in_background(self.context.tasks)
+
+    # ------------------------------------------------------------------ sync
+
+    def _sync_finished(self, run: SyncRun) -> None:
+        """A run ended: recount what waits, and let pages show what it brought."""
+        if run.report.revoked:
+            return
+        self._refresh_pending()
+        if run.report.pulled:
+            self._records_changed()
+
+    def _records_changed(self) -> None:
+        """Local records changed outside the pages (a pull, a resolved conflict)."""
+        for page in self.pages:
+            if page is not self.sync_page:
+                page.mark_stale()
+
+    def _revoked(self) -> None:
+        """The server revoked the user or this device; the engine destroyed the keys.
+
+        Nothing may touch the profile any more: stop every timer and probe, close the window
+        (the shell then closes the profile and shows the login, which marks it revoked) and
+        say why in a notice that outlives the window.
+        """
+        self.scheduler.stop()
+        self.pending_timer.stop()
+        self.context.connectivity.stop()
+        self.context.tasks.cancel_all()
+        for widget in (self.navigation, self.stack, self.menuBar()):
+            widget.setEnabled(False)
+        self.lock_requested.emit()
+        box = QMessageBox(
+            QMessageBox.Icon.Critical,
+            _("Access revoked"),
+            _(
+                "The central server revoked your account or this computer. The profile "
+                "“{name}” was closed and its key destroyed: its data can no longer be opened "
+                "on this computer, with any password. Changes not yet sent are lost. Contact "
+                "your administrator."
+            ).format(name=self.context.profile.info.display_name),
+            QMessageBox.StandardButton.Ok,
+        )
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.setWindowModality(Qt.WindowModality.ApplicationModal)
+        _NOTICES.append(box)
+        box.finished.connect(lambda _result: _NOTICES.remove(box))
+        box.show()  # after the lock: above the login the shell shows next
+        self.revocation_notice = box
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.context.settings.set(settings.WINDOW_GEOMETRY, bytes(self.saveGeometry().data()))
         self.context.settings.set(settings.WINDOW_STATE, bytes(self.saveState().data()))
         self.context.settings.sync()
         self.pending_timer.stop()
+        self.scheduler.stop()
         self.context.connectivity.stop()
         # The window owns the session's work: nothing it started may outlive it.
         self.context.tasks.cancel_all()

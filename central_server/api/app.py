@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import time
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from central_server.api import routes_admin, routes_auth, routes_blobs, routes_health, routes_sync
-from central_server.api.errors import ApiError, error_response, handle_api_error
+from central_server.api.errors import (
+    ApiError,
+    error_response,
+    handle_api_error,
+    handle_http_error,
+)
+from central_server.api.openapi import amend
 from central_server.logs import LOGGER
 from central_server.state import ServerState
 from inspector_app.sync.protocol import (
@@ -57,9 +65,18 @@ async def _validation_error(_request: Request, error: Exception) -> JSONResponse
     return error_response(422, ErrorCode.INVALID, "The request is not valid.", fields=fields)
 
 
+class ServerApp(FastAPI):
+    """FastAPI publishing the amended description (``central_server.api.openapi``)."""
+
+    def openapi(self) -> dict[str, Any]:
+        if self.openapi_schema is None:
+            self.openapi_schema = amend(super().openapi(), UNVERSIONED)
+        return self.openapi_schema
+
+
 def create_app(state: ServerState) -> FastAPI:
     """An app serving ``state`` (one per process; replicas share only DB and blob store)."""
-    app = FastAPI(
+    app = ServerApp(
         title="Fund Inspector central server",
         version=__version__,
         description="Sync and review API of Fund Inspector (医保基金现场检查). "
@@ -68,6 +85,7 @@ def create_app(state: ServerState) -> FastAPI:
     app.state.server = state
     app.add_exception_handler(ApiError, handle_api_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, handle_http_error)
     for router in (routes_health, routes_auth, routes_sync, routes_blobs, routes_admin):
         app.include_router(router.router)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import Annotated
@@ -56,8 +57,8 @@ def check_standing(user: User, device: Device) -> None:
         raise revoked_error(device=True)
 
 
-def principal_of(user: User, device: Device) -> Principal:
-    """The principal of a user on a device."""
+def principal_of(user: User, device: Device, sign_in: str = "") -> Principal:
+    """The principal of a user on a device (``sign_in``: the token family, if any)."""
     return Principal(
         user_id=user.id,
         username=user.username,
@@ -66,6 +67,7 @@ def principal_of(user: User, device: Device) -> Principal:
         staff_code=user.staff_code,
         device_id=device.id,
         view_version=user.view_version,
+        sign_in=sign_in,
     )
 
 
@@ -93,7 +95,7 @@ def get_principal(
         if device.last_seen_at is None or now - device.last_seen_at > LAST_SEEN_RESOLUTION:
             device.last_seen_at = now
             session.commit()
-        return principal_of(user, device)
+        return principal_of(user, device, token.family)
 
 
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
@@ -107,3 +109,21 @@ def require_admin(principal: PrincipalDep) -> Principal:
 
 
 AdminDep = Annotated[Principal, Depends(require_admin)]
+
+
+# A NUL escape in a JSON string (``\u0000`` after an even number of backslashes).
+_JSON_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")
+
+
+async def reject_nul_text(request: Request) -> None:
+    """Refuse text holding a NUL character (U+0000) in a JSON body or a path parameter.
+
+    No field of the protocol has a use for it, and PostgreSQL cannot store it in a text
+    column: without this check such a request would fail there (500) and pass on SQLite.
+    Routers whose requests carry text depend on it (blob chunks are bytes: not looked at).
+    """
+    if any("\x00" in value for value in request.path_params.values()):
+        raise ApiError(422, ErrorCode.INVALID, "Text may not contain NUL characters.")
+    media_type = request.headers.get("content-type", "").partition(";")[0].strip().lower()
+    if media_type.endswith("json") and _JSON_NUL.search(await request.body()):
+        raise ApiError(422, ErrorCode.INVALID, "Text may not contain NUL characters.")

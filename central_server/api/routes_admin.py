@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 
-from central_server.api.deps import AdminDep, SessionDep
+from central_server.api.deps import AdminDep, SessionDep, reject_nul_text
 from central_server.api.errors import ApiError, responses
 from central_server.db.models import Device, User
 from central_server.users import (
@@ -20,7 +20,7 @@ from central_server.users import (
 )
 from inspector_app.sync.protocol import ErrorCode, Role, UserInfo
 
-router = APIRouter(prefix="/v1/admin", tags=["admin"])
+router = APIRouter(prefix="/v1/admin", tags=["admin"], dependencies=[Depends(reject_nul_text)])
 
 
 class NewUser(BaseModel):

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends, Response
 
-from central_server.api.deps import SessionDep, StateDep, check_standing
+from central_server.api.deps import (
+    PrincipalDep,
+    SessionDep,
+    StateDep,
+    check_standing,
+    reject_nul_text,
+)
 from central_server.api.errors import ApiError, responses
 from central_server.auth import tokens
 from central_server.auth.passwords import verify_password
@@ -12,7 +18,7 @@ from central_server.db.models import Device, User, utc_now
 from central_server.users import user_info
 from inspector_app.sync.protocol import ErrorCode, LoginRequest, RefreshRequest, TokenPair
 
-router = APIRouter(prefix="/v1/auth", tags=["auth"])
+router = APIRouter(prefix="/v1/auth", tags=["auth"], dependencies=[Depends(reject_nul_text)])
 
 
 def _pair(
@@ -68,3 +74,15 @@ def refresh(request: RefreshRequest, state: StateDep, session: SessionDep) -> To
         raise ApiError(401, ErrorCode.TOKEN_EXPIRED, "The sign-in has expired; sign in again.")
     token.spent_at = utc_now()
     return _pair(state, session, user, device, token.family)
+
+
+@router.post("/logout", status_code=204, response_class=Response, responses=responses(401, 403))
+def logout(principal: PrincipalDep, session: SessionDep) -> Response:
+    """Sign out: revoke this sign-in's access and refresh tokens.
+
+    Other sign-ins of the user (other laptops, other logins) stay valid; the device stays
+    registered. Revoking a lost laptop is the administrator's device revocation instead.
+    """
+    tokens.revoke_family(session, principal.sign_in)
+    session.commit()
+    return Response(status_code=204)

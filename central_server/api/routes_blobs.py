@@ -1,4 +1,11 @@
-"""Resumable, verified, deduplicated blob upload; download of what the user may see."""
+"""Resumable, verified, deduplicated blob upload; download of what the user may see.
+
+Deduplication is offered only to a user who holds the blob already (uploaded it in full
+before, or may download it): anyone else uploads the bytes in full and the server verifies
+them, so an upload never tells who is asking whether the server holds some content (a hash
+is not proof of having the bytes). A completed upload makes its user a holder, so a laptop
+whose upload finished but whose push did not land is not asked for the bytes again.
+"""
 
 from __future__ import annotations
 
@@ -6,15 +13,16 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Path, Request
 from fastapi.responses import Response, StreamingResponse
-from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
+from starlette.requests import ClientDisconnect
 
 from central_server.api.deps import PrincipalDep, SessionDep, StateDep
 from central_server.api.errors import ApiError, responses
 from central_server.blobs.store import HashMismatchError, OffsetMismatchError
-from central_server.db.models import Blob, BlobRef, Record, utc_now
-from central_server.sync.access import can_read
-from central_server.sync.scope import Scope
+from central_server.db.models import Blob, BlobHolder, utc_now
+from central_server.sync.access import Principal, holds_blob, may_download
 from inspector_app.sync.protocol import (
     MAX_CHUNK_BYTES,
     SHA256_PATTERN,
@@ -28,9 +36,11 @@ router = APIRouter(prefix="/v1/blobs", tags=["blobs"])
 Sha = Annotated[str, Path(pattern=SHA256_PATTERN)]
 
 
-def _status(state: StateDep, session: SessionDep, sha256: str, size: int) -> BlobStatus:
+def _status(
+    state: StateDep, session: SessionDep, principal: Principal, sha256: str, size: int
+) -> BlobStatus:
     stored = session.get(Blob, sha256)
-    if stored is not None:
+    if stored is not None and holds_blob(session, principal, sha256):
         return BlobStatus(sha256=sha256, size=stored.size, received=stored.size, complete=True)
     return BlobStatus(
         sha256=sha256, size=size, received=state.store.partial_size(sha256), complete=False
@@ -41,40 +51,56 @@ def _status(state: StateDep, session: SessionDep, sha256: str, size: int) -> Blo
 def start_upload(
     sha256: Sha,
     request: BlobUploadRequest,
-    _principal: PrincipalDep,
+    principal: PrincipalDep,
     state: StateDep,
     session: SessionDep,
 ) -> BlobStatus:
     """How much of this blob the server holds: all (dedup), some (resume) or none."""
-    return _status(state, session, sha256, request.size)
+    return _status(state, session, principal, sha256, request.size)
 
 
-@router.patch("/{sha256}/upload", responses=responses(401, 403, 409, 413, 422, 426))
+@router.patch("/{sha256}/upload", responses=responses(400, 401, 403, 409, 413, 422, 426, 503))
 async def append_chunk(
     sha256: Sha,
     request: Request,
-    _principal: PrincipalDep,
+    *,
+    principal: PrincipalDep,
     state: StateDep,
     upload_offset: Annotated[int, Header(alias=UPLOAD_OFFSET_HEADER, ge=0)],
     upload_length: Annotated[int, Header(alias="Upload-Length", ge=0)],
 ) -> BlobStatus:
     """Append one chunk at ``Upload-Offset``; the last one makes the server verify and store."""
     body = bytearray()
-    async for part in request.stream():
-        body += part
-        if len(body) > MAX_CHUNK_BYTES:
-            raise ApiError(413, ErrorCode.INVALID, f"chunks are at most {MAX_CHUNK_BYTES} bytes")
+    try:
+        async for part in request.stream():
+            body += part
+            if len(body) > MAX_CHUNK_BYTES:
+                raise ApiError(
+                    413, ErrorCode.INVALID, f"chunks are at most {MAX_CHUNK_BYTES} bytes"
+                )
+    except ClientDisconnect as gone:
+        # Cut mid-chunk: nothing was appended, and the client resumes from the stored
+        # offset. One plain answer (nobody reads it) instead of an ASGI traceback.
+        raise ApiError(400, ErrorCode.INVALID, "the connection closed mid-chunk") from gone
     if upload_offset + len(body) > upload_length:
         raise ApiError(422, ErrorCode.INVALID, "the chunk runs past the announced length")
     return await run_in_threadpool(
-        _store_chunk, state, sha256, upload_offset, upload_length, bytes(body)
+        _store_chunk,
+        state,
+        principal,
+        sha256,
+        offset=upload_offset,
+        length=upload_length,
+        data=bytes(body),
     )
 
 
-def _store_chunk(state: StateDep, sha256: str, offset: int, length: int, data: bytes) -> BlobStatus:
+def _store_chunk(
+    state: StateDep, principal: Principal, sha256: str, *, offset: int, length: int, data: bytes
+) -> BlobStatus:
     with state.sessions() as session:
-        if session.get(Blob, sha256) is not None:
-            return _status(state, session, sha256, length)
+        if session.get(Blob, sha256) is not None and holds_blob(session, principal, sha256):
+            return _status(state, session, principal, sha256, length)
         try:
             received = state.store.append(sha256, offset, data)
         except OffsetMismatchError as error:
@@ -92,19 +118,23 @@ def _store_chunk(state: StateDep, sha256: str, offset: int, length: int, data: b
             raise ApiError(
                 422, ErrorCode.HASH_MISMATCH, "the bytes received do not match their SHA-256"
             ) from error
-        if session.get(Blob, sha256) is None:
-            session.add(Blob(sha256=sha256, size=size, stored_at=utc_now()))
-            session.commit()
+        _register(session, principal, sha256, size)
         return BlobStatus(sha256=sha256, size=size, received=size, complete=True)
 
 
-def _readable(session: SessionDep, principal: PrincipalDep, sha256: str) -> bool:
-    rows = session.execute(
-        select(Record.scope_kind, Record.task_id, Record.case_id, Record.region_code, Record.owner)
-        .join(BlobRef, BlobRef.rid == Record.rid)
-        .where(BlobRef.sha256 == sha256)
-    ).all()
-    return any(can_read(session, principal, Scope(*row)) for row in rows)
+def _register(session: Session, principal: Principal, sha256: str, size: int) -> None:
+    """Record the stored blob and its uploader; another upload of it may win the race."""
+    for _attempt in range(2):
+        if session.get(Blob, sha256) is None:
+            session.add(Blob(sha256=sha256, size=size, stored_at=utc_now()))
+        if session.get(BlobHolder, (sha256, principal.user_id)) is None:
+            session.add(BlobHolder(sha256=sha256, user_id=principal.user_id, uploaded_at=utc_now()))
+        try:
+            session.commit()
+            return
+        except IntegrityError:
+            session.rollback()  # the same rows, committed by the other upload: look again
+    raise ApiError(503, ErrorCode.UNAVAILABLE, "the blob could not be registered; try again")
 
 
 def _range(header: str | None, size: int) -> tuple[int, int] | None:
@@ -131,7 +161,7 @@ def download(
 ) -> Response:
     """The blob's bytes (a ``Range`` resumes a download) when a visible record points to it."""
     stored = session.get(Blob, sha256)
-    if stored is None or not _readable(session, principal, sha256):
+    if stored is None or not may_download(session, principal, sha256):
         raise ApiError(404, ErrorCode.NOT_FOUND, "No such blob among the records you may see.")
     span = _range(range_header, stored.size)
     start, end = span or (0, stored.size)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from sqlalchemy import text
 
 from central_server.api.deps import StateDep
@@ -21,13 +22,24 @@ from inspector_app.version import __version__
 router = APIRouter(tags=["health"])
 
 
+class Readiness(BaseModel):
+    """``ready`` (200) or ``unavailable`` (503) with what is wrong."""
+
+    status: str
+    problems: list[str]
+
+
 @router.get("/health")
 def health() -> dict[str, str]:
     """The process answers (liveness)."""
     return {"status": "ok"}
 
 
-@router.get("/ready", response_model=None)
+@router.get(
+    "/ready",
+    response_model=Readiness,
+    responses={503: {"model": Readiness, "description": "Not ready"}},
+)
 def ready(state: StateDep) -> JSONResponse:
     """The database is reachable and current and the blob store is writable (readiness)."""
     problems: list[str] = []
@@ -43,9 +55,8 @@ def ready(state: StateDep) -> JSONResponse:
     except Exception as error:
         problems.append(f"blob store: {type(error).__name__}")
     status = 503 if problems else 200
-    return JSONResponse(
-        {"status": "ready" if not problems else "unavailable", "problems": problems}, status
-    )
+    answer = Readiness(status="ready" if not problems else "unavailable", problems=problems)
+    return JSONResponse(answer.model_dump(), status)
 
 
 @router.get("/v1/info")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 
-from central_server.api.deps import PrincipalDep, SessionDep, StateDep
+from central_server.api.deps import PrincipalDep, SessionDep, StateDep, reject_nul_text
 from central_server.api.errors import ApiError, responses
 from central_server.db.models import utc_now
 from central_server.sync.feed import read_page, record_state
@@ -20,7 +20,7 @@ from inspector_app.sync.protocol import (
     PushResponse,
 )
 
-router = APIRouter(prefix="/v1/sync", tags=["sync"])
+router = APIRouter(prefix="/v1/sync", tags=["sync"], dependencies=[Depends(reject_nul_text)])
 
 
 @router.post("/push", responses=responses(401, 403, 422, 426))
@@ -30,6 +30,12 @@ def push(
     """Apply a batch; each change once (a replay is answered "duplicate")."""
     if request.device_id != principal.device_id:
         raise ApiError(403, ErrorCode.FORBIDDEN, "A batch is pushed by the device that made it.")
+    naive = [change.change_id for change in request.changes if change.at.tzinfo is None]
+    if naive:
+        # Times travel with their offset (section 2); a naive one cannot be ordered.
+        raise ApiError(
+            422, ErrorCode.INVALID, "every change time needs its UTC offset", {"changes": naive}
+        )
     try:
         for change in request.changes:
             state.observe(change.hlc)

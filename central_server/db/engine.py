@@ -4,6 +4,12 @@ SQLite runs in WAL mode with a busy timeout, so readers never wait for the one w
 writer waits its turn instead of failing. Every write transaction starts with the feed
 counter's update (``sync.feed.next_seq``), which on SQLite takes the write lock before any
 read, so two pushes can never deadlock on a lock upgrade.
+
+On PostgreSQL that update takes the counter row's lock, and a push waiting for it must then
+see everything the push before it committed: READ COMMITTED does that (each statement reads
+the newest commits). The engine asks for it explicitly, because under a stricter default a
+DBA may have set (REPEATABLE READ, SERIALIZABLE) the waiting push fails with a serialisation
+error instead.
 """
 
 from __future__ import annotations
@@ -41,7 +47,13 @@ def make_engine(url: str) -> Engine:
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-    return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+    return create_engine(
+        url,
+        pool_size=10,
+        max_overflow=20,
+        pool_pre_ping=True,
+        isolation_level="READ COMMITTED",
+    )
 
 
 def make_sessions(engine: Engine) -> sessionmaker[Session]:

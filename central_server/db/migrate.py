@@ -2,20 +2,45 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+SETUP_LOCK_KEY = 0x46494E53  # "FINS": the PostgreSQL advisory lock of database set-up
 
 
 def _config() -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     return config
+
+
+@contextlib.contextmanager
+def setup_lock(engine: Engine) -> Iterator[None]:
+    """Hold the database's set-up lock: one process at a time migrates and seeds.
+
+    Replicas started together against a new PostgreSQL database would otherwise all create
+    the same tables and rows, and all but one would fail to start. The lock is an advisory
+    lock of the session, so it goes away with a process that dies holding it. SQLite needs
+    none: it is one process's database (``--workers`` sets it up before the workers start).
+    """
+    if engine.dialect.name != "postgresql":
+        yield
+        return
+    with engine.connect() as connection:
+        connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": SETUP_LOCK_KEY})
+        connection.commit()
+        try:
+            yield
+        finally:
+            connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": SETUP_LOCK_KEY})
+            connection.commit()
 
 
 def upgrade(engine: Engine) -> None:

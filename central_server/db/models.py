@@ -159,7 +159,9 @@ class Record(ServerBase):
     scope_kind: Mapped[str] = mapped_column(String(16))
     task_id: Mapped[str | None] = mapped_column(String(64), default=None, index=True)
     case_id: Mapped[str | None] = mapped_column(String(64), default=None, index=True)
-    region_code: Mapped[str | None] = mapped_column(String(12), default=None, index=True)
+    # Copied from the record's fields: as long as the desktop made it (PostgreSQL would refuse
+    # a longer value than a VARCHAR(n) allows, SQLite would keep it), hence no length.
+    region_code: Mapped[str | None] = mapped_column(Text, default=None, index=True)
     owner: Mapped[str | None] = mapped_column(String(64), default=None)
     seq: Mapped[int] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(UTCTime())
@@ -189,9 +191,10 @@ class TaskMember(ServerBase):
     __tablename__ = "task_member"
 
     membership_id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    task_id: Mapped[str] = mapped_column(String(64), index=True)
-    inspector_id: Mapped[str] = mapped_column(String(64), index=True)
-    role: Mapped[str] = mapped_column(String(16), default="")
+    # Copied from the membership record's fields, so no length (see Record.region_code).
+    task_id: Mapped[str] = mapped_column(Text, index=True)
+    inspector_id: Mapped[str] = mapped_column(Text, index=True)
+    role: Mapped[str] = mapped_column(Text, default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
@@ -201,7 +204,7 @@ class InspectorCode(ServerBase):
     __tablename__ = "inspector_code"
 
     inspector_id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    staff_code: Mapped[str] = mapped_column(String(32), index=True)
+    staff_code: Mapped[str] = mapped_column(Text, index=True)  # from the record, no length
 
 
 class Blob(ServerBase):
@@ -212,6 +215,21 @@ class Blob(ServerBase):
     sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
     size: Mapped[int] = mapped_column(BigInteger)
     stored_at: Mapped[datetime] = mapped_column(UTCTime(), default=utc_now)
+
+
+class BlobHolder(ServerBase):
+    """A user who proved holding a blob's bytes by uploading them in full (verified).
+
+    A hash alone proves nothing: without this, naming another team's hash in a record would
+    be a way to read its evidence. Pointing a record at a blob, or skipping an upload as a
+    duplicate, needs either this row or read access to a record that points to the blob.
+    """
+
+    __tablename__ = "blob_holder"
+
+    sha256: Mapped[str] = mapped_column(ForeignKey("blob.sha256"), primary_key=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("app_user.id"), primary_key=True)
+    uploaded_at: Mapped[datetime] = mapped_column(UTCTime(), default=utc_now)
 
 
 class BlobRef(ServerBase):

@@ -1,10 +1,14 @@
 """Who may see and change which records.
 
 Inspectors and team leaders see the tasks whose team lists them (through their staff code)
-and everything inside those tasks, the reference data of their region, and public keys;
-supervisors see everything in their region; administrators see everything. A sealed task is
-visible to its team like any other: its target is encrypted inside ``sealed_payload``, which
-the server cannot open either.
+and everything inside those tasks; supervisors see every task in their region; everyone sees
+the reference data (institutions, inspectors) of their region and of the regions above it,
+their own records, and public keys; administrators see everything. A sealed task is visible
+to its team like any other: its target is encrypted inside ``sealed_payload``, which the
+server cannot open either.
+
+Reading has one rule, :func:`visible_filter`: the change feed and blob downloads both apply
+it, so nothing can be downloaded that the feed would not deliver, and the other way round.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, and_, false, or_, select, true
 from sqlalchemy.orm import Session
 
-from central_server.db.models import InspectorCode, Record, TaskMember
+from central_server.db.models import BlobHolder, BlobRef, InspectorCode, Record, TaskMember
 from central_server.sync.scope import Scope
 from inspector_app.sync.entities import EntitySpec, region_contains, region_prefix
 from inspector_app.sync.protocol import Role
@@ -31,6 +35,9 @@ class Principal:
     staff_code: str | None
     device_id: str
     view_version: int
+    # The token family of the request's sign-in (one login and its refreshes): what
+    # signing out revokes.
+    sign_in: str = ""
 
 
 def member_tasks(session: Session, principal: Principal) -> set[str]:
@@ -80,38 +87,42 @@ def leads_task(session: Session, principal: Principal, task_id: str) -> bool:
 
 
 def visible_filter(session: Session, principal: Principal) -> ColumnElement[bool]:
-    """A WHERE clause on ``Record`` selecting what the principal may read."""
+    """A WHERE clause on ``Record`` selecting what the principal may read (the one rule)."""
     if principal.role is Role.ADMIN:
         return true()
-    prefix = region_prefix(principal.region_code)
-    in_region = Record.region_code.startswith(prefix, autoescape=True)
-    own = and_(Record.scope_kind == "owner", Record.owner == principal.username)
-    public = Record.scope_kind == "global"
-    if principal.role is Role.SUPERVISOR:
-        return or_(and_(Record.scope_kind.in_(("task", "region")), in_region), own, public)
-    tasks = member_tasks(session, principal)
-    task_clause = Record.task_id.in_(tasks) if tasks else false()
+    in_region = Record.region_code.startswith(region_prefix(principal.region_code), autoescape=True)
+    # Reference data of the regions above: a district's tasks name city-level institutions
+    # and inspectors, which a district supervisor or inspector needs to open them.
     reference = and_(
         Record.scope_kind == "region",
         or_(in_region, Record.region_code.in_(enclosing_regions(principal.region_code))),
     )
-    return or_(and_(Record.scope_kind == "task", task_clause), reference, own, public)
+    own = and_(Record.scope_kind == "owner", Record.owner == principal.username)
+    public = Record.scope_kind == "global"
+    if principal.role is Role.SUPERVISOR:
+        tasks: ColumnElement[bool] = in_region
+    else:
+        member_of = member_tasks(session, principal)
+        tasks = Record.task_id.in_(member_of) if member_of else false()
+    return or_(and_(Record.scope_kind == "task", tasks), reference, own, public)
 
 
-def can_read(session: Session, principal: Principal, scope: Scope) -> bool:
-    """The single-record form of :func:`visible_filter`."""
-    if principal.role is Role.ADMIN or scope.kind == "global":
-        return True
-    if scope.kind == "owner":
-        return scope.owner == principal.username
-    in_region = scope.region_code is not None and region_contains(
-        principal.region_code, scope.region_code
+def may_download(session: Session, principal: Principal, sha256: str) -> bool:
+    """True when a record the principal may read points to the blob."""
+    found = session.scalar(
+        select(BlobRef.rid)
+        .join(Record, Record.rid == BlobRef.rid)
+        .where(BlobRef.sha256 == sha256, visible_filter(session, principal))
+        .limit(1)
     )
-    if scope.kind == "region" and scope.region_code in enclosing_regions(principal.region_code):
-        return True
-    if principal.role is Role.SUPERVISOR or scope.kind == "region":
-        return in_region
-    return scope.task_id is not None and scope.task_id in member_tasks(session, principal)
+    return found is not None
+
+
+def holds_blob(session: Session, principal: Principal, sha256: str) -> bool:
+    """True when the principal has shown it has the blob's bytes: it uploaded them in full,
+    or it may read a record that points to the blob (and so could download them)."""
+    uploaded = session.get(BlobHolder, (sha256, principal.user_id))
+    return uploaded is not None or may_download(session, principal, sha256)
 
 
 def write_refusal(

@@ -24,6 +24,10 @@ def _cmd_sync(args: argparse.Namespace) -> int:
             profile, args.server, password=os.environ.get(SERVER_PASSWORD_VARIABLE) or None
         )
         report = engine.run()
+        if not report.revoked:
+            from inspector_app.services.sync_status import record_run
+
+            record_run(profile=profile, report=report)
     up = _(
         "Up: {changes} changes ({duplicates} already on the server), {blobs} files, {size} bytes"
     )

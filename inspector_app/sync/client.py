@@ -161,6 +161,15 @@ class SyncClient:
         self.access_token = pair.access_token
         return pair
 
+    def logout(self) -> None:
+        """End this sign-in on the server (its whole token family); an ended one counts."""
+        try:
+            self._request("POST", "/v1/auth/logout")
+        except AuthenticationError as error:
+            if error.code is not ErrorCode.TOKEN_INVALID:
+                raise
+        self.access_token = None
+
     def push(self, request: PushRequest) -> PushResponse:
         """Send a batch of changes."""
         response = self._request(

@@ -26,6 +26,7 @@ from inspector_app.sync.apply import apply_records, retry_parked
 from inspector_app.sync.client import (
     AuthenticationError,
     RevokedError,
+    ServerRefusedError,
     ServerUnreachableError,
     SyncClient,
     SyncError,
@@ -57,6 +58,7 @@ from local_db.models import (
 from local_db.types import utc_now
 
 T = TypeVar("T")
+UNREACHABLE = "unreachable"
 PUSH_BATCH = 200
 PULL_PAGE = 500
 
@@ -80,6 +82,8 @@ class SyncReport:
     """No kept sign-in works and no password was given: ask the user for it."""
     revoked: bool = False
     """The server revoked the user or this device; the profile's keys are destroyed."""
+    error_code: str = ""
+    """Why the run stopped: an ErrorCode value, ``unreachable``, or empty when it finished."""
 
     @property
     def ok(self) -> bool:
@@ -243,20 +247,55 @@ class SyncEngine:
         """
         return self._guarded(self._check_in)
 
-    def _guarded(self, work: Callable[[], None]) -> SyncReport:
+    def sign_out(self) -> SyncReport:
+        """End the kept sign-in on the server and forget it here (local work is untouched).
+
+        Offline, the tokens are forgotten all the same; the server's copies then expire by
+        themselves, and nothing on this computer can use them any more.
+        """
+        return self._guarded(self._sign_out, contact=False)
+
+    def _sign_out(self) -> None:
+        stored = credentials.load(self.profile.info.profile_id)
+        credentials.forget(self.profile.info.profile_id)
+        if stored is None or stored.server_url != self.server_url:
+            return
+        self.client.access_token = stored.access_token
+        try:
+            self.client.logout()
+        except AuthenticationError:
+            # Expired access token: a refresh proves the sign-in, then it is ended.
+            self._device = self._device_id()
+            try:
+                pair = self.client.refresh(
+                    RefreshRequest(refresh_token=stored.refresh_token, device_id=self._device)
+                )
+            except AuthenticationError:
+                return  # the refresh token is dead too: nothing left to end
+            self.client.access_token = pair.access_token
+            self.client.logout()
+
+    def _guarded(self, work: Callable[[], None], *, contact: bool = True) -> SyncReport:
         try:
             work()
-            with self.profile.session() as session:
-                local_state.put(session, local_state.LAST_CONTACT, utc_now().isoformat())
+            if contact:
+                with self.profile.session() as session:
+                    local_state.put(session, local_state.LAST_CONTACT, utc_now().isoformat())
         except RevokedError as error:
             self.report.failures.append(str(error))
+            self.report.error_code = error.code.value
             self.report.revoked = True
             destroy_key_material(self.profile)
         except AuthenticationError as error:
             self.report.failures.append(str(error))
+            self.report.error_code = error.code.value
             self.report.sign_in_needed = not self.password
+        except ServerRefusedError as error:
+            self.report.failures.append(str(error))
+            self.report.error_code = error.code.value
         except SyncError as error:
             self.report.failures.append(str(error))
+            self.report.error_code = UNREACHABLE
         finally:
             self.client.close()
         self._emit("done")

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
+import httpx
 import pytest
 
 from inspector_app.evidence.device import device_identity
@@ -32,6 +33,7 @@ from inspector_app.security import key_cache
 from inspector_app.sync import credentials, local_state
 from inspector_app.sync.engine import RetryPolicy, SyncEngine
 from inspector_app.sync.grant import OfflineGrantExpiredError, admit, offline_grant
+from inspector_app.sync.protocol import PROTOCOL_HEADER, PROTOCOL_VERSION
 from local_db.types import utc_now
 from tests.conftest import TEST_PASSWORD
 from tests.server.live_server import admin_client, free_port, running_server
@@ -151,3 +153,23 @@ def test_offline_grant_keeps_local_work_then_asks_for_a_check_in(
         assert not renewed.expired()
     finally:
         reopened.close()
+
+
+def test_signing_out_ends_the_sign_in_on_the_server_and_here(
+    demo_profile: OpenProfile, server: str
+) -> None:
+    _first_sync(demo_profile, server)
+    stored = credentials.load(demo_profile.info.profile_id)
+    assert stored is not None
+
+    report = SyncEngine(demo_profile, server, retry=FAST_RETRY).sign_out()
+
+    assert report.ok, report.failures
+    assert credentials.load(demo_profile.info.profile_id) is None
+    refused = httpx.get(f"{server}/v1/sync/changes", headers={
+        PROTOCOL_HEADER: str(PROTOCOL_VERSION), "Authorization": f"Bearer {stored.access_token}",
+    })  # fmt: skip
+    assert refused.status_code == 401
+    # Local work goes on; the next sync asks for the password again.
+    again = SyncEngine(demo_profile, server, retry=FAST_RETRY).run()
+    assert again.sign_in_needed and again.error_code == "token_invalid"

@@ -31,7 +31,15 @@ from local_db.models import (
     TeamMembership,
 )
 from tests.conftest import FAST_KDF, TEST_PASSWORD
-from tests.server.live_server import admin_client, running_server
+from tests.server.live_server import (
+    LiveServer,
+    admin_client,
+    read_server_blob,
+    running_server,
+    server_blob_shas,
+    server_partial_shas,
+    server_row_counts,
+)
 
 SERVER_PASSWORD = "demo-pass-2026"
 FAST_RETRY = RetryPolicy(attempts=2, first_delay=0.05)
@@ -44,10 +52,9 @@ def sync(profile: OpenProfile, url: str) -> SyncReport:
 
 
 @pytest.fixture
-def server(tmp_path: Path) -> Iterator[str]:
-    data = tmp_path / "server"
-    with running_server(data) as url:
-        yield url
+def server(tmp_path: Path) -> Iterator[LiveServer]:
+    with running_server(tmp_path / "server") as live:
+        yield live
 
 
 def _case_in_progress(profile: OpenProfile) -> tuple[str, str]:
@@ -92,7 +99,7 @@ def _case_file(profile: OpenProfile, case_id: str) -> dict[str, Any]:
 
 
 def test_two_laptops_converge_on_one_case(
-    demo_profile: OpenProfile, tmp_path: Path, server: str
+    demo_profile: OpenProfile, tmp_path: Path, server: LiveServer
 ) -> None:
     leader = demo_profile
     case_id, member_code = _case_in_progress(leader)
@@ -171,10 +178,11 @@ def test_two_laptops_converge_on_one_case(
     finally:
         member.close()
 
-    blobs = [p for p in (tmp_path / "server" / "blobs").rglob("*") if p.is_file()]
-    stored = [p for p in blobs if p.parent.name != "partial"]
-    assert len({p.name for p in stored}) == len(stored)  # each blob once
-    for path in stored:
-        assert hashlib.sha256(path.read_bytes()).hexdigest() == path.name
+    stored = server_blob_shas(server)
+    assert len(set(stored)) == len(stored)  # each blob once
+    for sha in stored:
+        assert hashlib.sha256(read_server_blob(server, sha)).hexdigest() == sha
     shas = {sha for _id, sha, _caption in mine["evidence"]}
-    assert shas <= {p.name for p in stored}
+    assert shas <= set(stored)
+    assert not server_partial_shas(server)
+    assert server_row_counts(server, "blob") == {"blob": len(stored)}

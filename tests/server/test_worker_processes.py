@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import contextlib
-import os
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import httpx
 
 from inspector_app.sync.protocol import PROTOCOL_HEADER, PROTOCOL_VERSION
-from tests.server.live_server import free_port
+from tests.server.live_server import running_server
 
 HEADERS = {PROTOCOL_HEADER: str(PROTOCOL_VERSION)}
 
@@ -31,26 +27,12 @@ def _children(pid: int) -> list[int]:
 
 
 def test_two_worker_processes_serve_one_data_folder(tmp_path: Path) -> None:
-    port = free_port()
-    command = [sys.executable, "-m", "central_server.cli", "--data", str(tmp_path / "data"),
-               "--port", str(port), "--demo", "--workers", "2"]  # fmt: skip
-    log = (tmp_path / "server.log").open("wb")
-    server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=dict(os.environ))
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            assert server.poll() is None, (tmp_path / "server.log").read_text()
-            with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(f"{url}/ready", timeout=1).status_code == 200:
-                    break
-            assert time.monotonic() < deadline, "the server did not become ready"
-            time.sleep(0.1)
+    with running_server(tmp_path / "data", workers=2) as server:
         assert len(_children(server.pid)) >= 2
         # New connections are spread over the workers; every answer must agree.
         epochs, tokens = set(), set()
         for attempt in range(12):
-            with httpx.Client(base_url=url, headers=HEADERS) as client:
+            with httpx.Client(base_url=server.url, headers=HEADERS) as client:
                 signed_in = client.post("/v1/auth/login", json={
                     "username": "demo.inspector", "password": "demo-pass-2026",
                     "device_id": f"worker-test-{attempt}",
@@ -63,8 +45,3 @@ def test_two_worker_processes_serve_one_data_folder(tmp_path: Path) -> None:
                 epochs.add(page.json()["epoch"])
         assert len(epochs) == 1
         assert len(tokens) == 12
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
-        log.close()
-    assert server.returncode == 0 or server.returncode == -15

@@ -75,7 +75,9 @@ def test_sync_overview_groups_the_outbox(profile: OpenProfile, seeded: dict[str,
     assert [c.seq for c in overview.latest] == sorted(
         (c.seq for c in overview.latest), reverse=True
     )
-    assert overview.server_url == ""
+    assert overview.server_url == "" and overview.signed_in_as == ""
+    assert overview.failed == [] and overview.conflicts == [] and overview.parked == []
+    assert overview.last_run is None and overview.last_contact is None
 
 
 def test_case_files_find_their_exported_documents(

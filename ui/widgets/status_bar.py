@@ -1,4 +1,4 @@
-"""The status bar's permanent pieces: connection, pending changes, who is working, progress."""
+"""The status bar's permanent pieces: connection, sync, pending changes, user, progress."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from inspector_app.i18n import _, ngettext
 from ui import formatting
 from ui.connectivity import ConnectivityMonitor, Reachability
 from ui.icons import icon
+from ui.sync_scheduler import SyncScheduler, SyncState
 
 _STATE_ICONS = {
     Reachability.ONLINE: "status-online",
@@ -23,6 +24,7 @@ class StatusBarWidget(QWidget):
     def __init__(self, connectivity: ConnectivityMonitor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.connectivity = connectivity
+        self.scheduler: SyncScheduler | None = None
         self.pending: int | None = None
         self.user_text = ""
         self._busy_label = ""
@@ -38,6 +40,8 @@ class StatusBarWidget(QWidget):
         self.progress.hide()
         self.connection_icon = QLabel(self)
         self.connection_label = QLabel(self)
+        self.sync_label = QLabel(self)
+        self.sync_label.setObjectName("statusSync")
         self.pending_label = QLabel(self)
         self.user_label = QLabel(self)
         self.user_label.setObjectName("statusUser")
@@ -47,10 +51,17 @@ class StatusBarWidget(QWidget):
         connection.addWidget(self.connection_icon)
         connection.addWidget(self.connection_label)
         layout.addLayout(connection)
+        layout.addWidget(self.sync_label)
         layout.addWidget(self.pending_label)
         layout.addStretch(1)
         layout.addWidget(self.user_label)
         connectivity.changed.connect(self.retranslate)
+        self.retranslate()
+
+    def follow_sync(self, scheduler: SyncScheduler) -> None:
+        """Show ``scheduler``'s state (syncing, synced, failed, sign-in needed)."""
+        self.scheduler = scheduler
+        scheduler.state_changed.connect(self.retranslate)
         self.retranslate()
 
     def set_pending(self, count: int | None) -> None:
@@ -86,6 +97,7 @@ class StatusBarWidget(QWidget):
         if monitor.detail:
             tooltip = f"{tooltip}\n{monitor.detail}"
         self.connection_label.setToolTip(tooltip)
+        self._render_sync()
         if self.pending is None:
             self.pending_label.setText("")
         else:
@@ -94,3 +106,23 @@ class StatusBarWidget(QWidget):
                     "{n} change waiting for sync", "{n} changes waiting for sync", self.pending
                 ).format(n=formatting.count(self.pending))
             )
+
+    def _render_sync(self) -> None:
+        scheduler = self.scheduler
+        state = scheduler.state if scheduler is not None else SyncState.IDLE
+        run = scheduler.last_run if scheduler is not None else None
+        when = run.finished_at.astimezone().strftime("%H:%M") if run is not None else ""
+        texts = {
+            SyncState.IDLE: "",
+            SyncState.RUNNING: _("Syncing…"),
+            SyncState.SYNCED: _("Synced at {time}").format(time=when),
+            SyncState.FAILED: _("Sync failed"),
+            SyncState.SIGN_IN: _("Sign in to sync"),
+        }
+        self.sync_label.setText(texts[state])
+        tooltip = ""
+        if state is SyncState.FAILED and run is not None and run.report.failures:
+            tooltip = run.report.failures[0]
+        elif state is SyncState.SIGN_IN:
+            tooltip = _("Open the Sync page and press Sync now to sign in to the server.")
+        self.sync_label.setToolTip(tooltip)
