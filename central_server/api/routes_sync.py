@@ -10,7 +10,7 @@ from central_server.api.deps import PrincipalDep, SessionDep, StateDep, reject_n
 from central_server.api.errors import ApiError, responses
 from central_server.db.models import utc_now
 from central_server.sync.feed import read_page, record_state
-from central_server.sync.push import apply_batch
+from central_server.sync.push import apply_batch, too_far_ahead
 from inspector_app.sync.hlc import InvalidStampError
 from inspector_app.sync.protocol import (
     MAX_PULL_RECORDS,
@@ -36,9 +36,13 @@ def push(
         raise ApiError(
             422, ErrorCode.INVALID, "every change time needs its UTC offset", {"changes": naive}
         )
+    now = utc_now()
     try:
         for change in request.changes:
-            state.observe(change.hlc)
+            # A stamp too far ahead is refused by apply_batch; observing it would drag the
+            # server's clock (and every clock that syncs with it) into the future.
+            if not too_far_ahead(change, now):
+                state.observe(change.hlc)
     except InvalidStampError as error:
         raise ApiError(422, ErrorCode.INVALID, str(error)) from error
     return apply_batch(session, principal, request, state.stamp)

@@ -8,13 +8,15 @@ change, and a client that saw nothing sends it again and is told "duplicate".
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
 from central_server.db.models import (
@@ -30,9 +32,11 @@ from central_server.sync import access
 from central_server.sync.access import Principal
 from central_server.sync.feed import next_seq
 from central_server.sync.merge import FieldConflict, merge
-from central_server.sync.scope import Scope, UnplacedError, resolve
+from central_server.sync.scope import InvalidPlaceError, Scope, UnplacedError, resolve
 from inspector_app.sync.entities import BY_NAME, CONFLICT_ENTITY, RANK, EntitySpec
+from inspector_app.sync.hlc import Stamp
 from inspector_app.sync.protocol import (
+    SHA256_PATTERN,
     Change,
     ChangeOutcome,
     ErrorCode,
@@ -40,9 +44,23 @@ from inspector_app.sync.protocol import (
     Outcome,
     PushRequest,
     PushResponse,
+    Role,
 )
 
+SHA256_RE = re.compile(SHA256_PATTERN)
+
 BOOKKEEPING = frozenset({"id", "revision", "created_at", "created_by", "updated_at", "updated_by"})
+# How far ahead of the server's clock a change may be stamped. Laptops drift and travel
+# across no time zones here, so a day is generous; a stamp beyond it would win every later
+# same-field edit and drag every clock that observes it into the future.
+MAX_CLOCK_AHEAD = timedelta(days=1)
+
+
+def too_far_ahead(change: Change, now: datetime) -> bool:
+    """True when ``change`` claims a time further ahead of ``now`` than clocks drift."""
+    limit = now + MAX_CLOCK_AHEAD
+    stamp = Stamp.decode(change.hlc)
+    return stamp.millis > limit.timestamp() * 1000 or change.at > limit
 
 
 class Rejected(Exception):
@@ -83,15 +101,45 @@ def _lookup(session: Session) -> Callable[[str, str], Scope | None]:
     return lookup
 
 
-def _check_blobs(session: Session, spec: EntitySpec, fields: dict[str, Any]) -> None:
+def _check_blobs(
+    session: Session, principal: Principal, spec: EntitySpec, fields: dict[str, Any]
+) -> None:
+    """A record may point only to a stored blob whose bytes the pusher has shown it holds
+    (uploaded them, or may already read them): naming a hash proves nothing."""
     for name in spec.blob_fields:
         sha = fields.get(name)
-        if sha and session.get(Blob, sha) is None:
+        if not sha:
+            continue
+        if not isinstance(sha, str) or not SHA256_RE.fullmatch(sha):
+            raise Rejected(ErrorCode.INVALID, f"{spec.name}.{name} must be a SHA-256 in hex")
+        if session.get(Blob, sha) is None or not access.holds_blob(session, principal, sha):
             raise Rejected(
                 ErrorCode.BLOB_MISSING,
                 f"upload blob {sha} before the record that points to it",
                 retryable=True,
             )
+
+
+# Fields the server copies into its own columns, and the JSON type each must have.
+_TYPED_FIELDS: dict[str, dict[str, type]] = {
+    "team_membership": {"task_id": str, "inspector_id": str},
+}
+_OPTIONAL_TYPED_FIELDS: dict[str, dict[str, type]] = {
+    "team_membership": {"role": str},
+    "inspector": {"staff_code": str},
+}
+
+
+def _check_types(spec: EntitySpec, fields: dict[str, Any]) -> None:
+    """Refuse values the server's own columns cannot hold (instead of failing the batch)."""
+    for name, kind in _TYPED_FIELDS.get(spec.name, {}).items():
+        value = fields.get(name)
+        if not isinstance(value, kind) or not value:
+            raise Rejected(ErrorCode.INVALID, f"{spec.name}.{name} must be a non-empty text")
+    for name, kind in _OPTIONAL_TYPED_FIELDS.get(spec.name, {}).items():
+        value = fields.get(name)
+        if value is not None and not isinstance(value, kind):
+            raise Rejected(ErrorCode.INVALID, f"{spec.name}.{name} must be a text")
 
 
 def _check_fixed(spec: EntitySpec, record: Record, incoming: dict[str, Any]) -> None:
@@ -120,6 +168,8 @@ def _place(
     owner = record.created_by if record else change.actor
     try:
         return resolve(spec, change.entity_id, fields, owner, _lookup(session))
+    except InvalidPlaceError as error:
+        raise Rejected(ErrorCode.INVALID, str(error)) from error
     except UnplacedError as error:
         raise Rejected(ErrorCode.NOT_FOUND, str(error), retryable=True) from error
 
@@ -129,6 +179,16 @@ def _apply(batch: _Batch, change: Change) -> int:
     spec = BY_NAME.get(change.entity)
     if spec is None or (spec.name == CONFLICT_ENTITY and change.operation is Operation.INSERT):
         raise Rejected(ErrorCode.INVALID, f"{change.entity} records are not accepted")
+    if change.actor != principal.username and principal.role is not Role.ADMIN:
+        # created_by / updated_by and the "tasks I created" rule rest on this name.
+        raise Rejected(ErrorCode.FORBIDDEN, "a change is recorded under its pusher's name")
+    if too_far_ahead(change, utc_now()):
+        raise Rejected(
+            ErrorCode.INVALID,
+            "this computer's clock is more than a day ahead of the server's; correct the "
+            "clock and the change is sent again",
+            retryable=True,
+        )
     incoming = {k: v for k, v in change.fields.items() if k not in BOOKKEEPING}
     record = _load(session, spec.name, change.entity_id)
     if record is None and change.operation is not Operation.INSERT:
@@ -139,7 +199,7 @@ def _apply(batch: _Batch, change: Change) -> int:
         )
     if record is not None:
         _check_fixed(spec, record, incoming)
-    _check_blobs(session, spec, incoming)
+    _check_blobs(session, principal, spec, incoming)
     merged = merge(
         json.loads(record.fields) if record else {},
         json.loads(record.clocks) if record else {},
@@ -149,6 +209,7 @@ def _apply(batch: _Batch, change: Change) -> int:
         change.hlc,
         principal.username,
     )
+    _check_types(spec, merged.fields)
     scope = _place(session, spec, change, record, merged.fields)
     refusal = access.write_refusal(
         session,
@@ -309,7 +370,7 @@ def apply_batch(
                 retryable=rejection.retryable,
             )
             continue
-        except IntegrityError as error:
+        except (IntegrityError, DataError) as error:
             outcomes[index] = ChangeOutcome(
                 change_id=change.change_id,
                 outcome=Outcome.REJECTED,

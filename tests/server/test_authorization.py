@@ -21,7 +21,7 @@ from typing import Any
 import httpx
 import pytest
 
-from inspector_app.sync.protocol import Operation, Outcome
+from inspector_app.sync.protocol import ErrorCode, Operation, Outcome
 from tests.server.authz_short_lived import EXPIRY_ADMIN, short_lived_server
 from tests.server.authz_world import (
     CITY,
@@ -707,11 +707,6 @@ def test_uploading_never_reveals_or_replaces_another_teams_original(world: World
     assert again.json()["complete"] is True
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="push accepts a record naming any stored blob without proof of possession "
-    "(central_server/sync/push.py _check_blobs; reported to the lead)",
-)
 def test_naming_another_teams_blob_in_an_own_record_does_not_open_it(world: World) -> None:
     b, a = world.teams["b"], world.teams["a"]
     # A blob of its own, so that this test leaves the others' blobs as they were.
@@ -744,3 +739,51 @@ def test_naming_another_teams_blob_in_an_own_record_does_not_open_it(world: Worl
     )
     assert response.outcomes[0].outcome is Outcome.REJECTED
     assert intruder.download(sha256_of(secret)).status_code == 404
+
+
+def test_a_change_is_recorded_under_its_pushers_name(world: World) -> None:
+    a = world.teams["a"]
+    leader = a.leader
+    forged = leader.change("finding", a.finding_id, {"title": "forged"}, operation=Operation.UPDATE)
+    forged = forged.model_copy(update={"actor": world.teams["b"].leader.username})
+    response = leader.push(forged)
+    assert response.outcomes[0].outcome is Outcome.REJECTED
+    assert response.outcomes[0].code is ErrorCode.FORBIDDEN
+
+
+def test_a_stamp_far_in_the_future_is_refused_and_not_observed(world: World) -> None:
+    a = world.teams["a"]
+    leader = a.leader
+    future = f"{9_999_999_999_999:015d}"
+    change = leader.change(
+        "finding", a.finding_id, {"title": "from 2286"}, operation=Operation.UPDATE
+    ).model_copy(update={"hlc": f"{future}.000000.{leader.device_id}"})
+    response = leader.push(change)
+    outcome = response.outcomes[0]
+    assert outcome.outcome is Outcome.REJECTED and outcome.retryable
+    assert "clock" in outcome.reason
+    # The server's clock was not dragged along: a change stamped now still wins a field.
+    fresh = leader.change(
+        "finding", a.finding_id, {"title": "from now"}, operation=Operation.UPDATE
+    )
+    leader.push_applied(fresh)
+    record = leader.pull()[("finding", a.finding_id)]
+    assert record["fields"]["title"] == "from now"
+    assert not any(stamp.startswith(future) for stamp in record["clocks"].values())
+
+
+def test_an_uploader_is_not_asked_for_the_bytes_again(world: World) -> None:
+    """Uploaded in full, then the push did not land: the next run skips the upload, while
+    another user, who never held the bytes, must send them (no oracle)."""
+    uploader, other = world.teams["a"].leader, world.teams["b"].leader
+    data = b"an original whose record never arrived " * 50
+    sha = sha256_of(data)
+    assert uploader.upload(data).json()["complete"]
+    again = uploader.client.post(
+        f"/v1/blobs/{sha}/upload", json={"size": len(data)}, headers=uploader.bearer
+    )
+    assert again.json()["complete"] is True
+    stranger = other.client.post(
+        f"/v1/blobs/{sha}/upload", json={"size": len(data)}, headers=other.bearer
+    )
+    assert stranger.json()["complete"] is False and stranger.json()["received"] == 0
