@@ -9,6 +9,7 @@ Every change to one writes an outbox row in the same transaction (see ``outbox.p
 from __future__ import annotations
 
 from datetime import datetime
+from typing import ClassVar
 
 from sqlalchemy import MetaData, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -42,6 +43,10 @@ class SyncedMixin:
 
     # Set on each subclass: the entity name used on the wire (stable even if a table moves).
     __sync_entity__: str
+    # True on entities whose one unique key never changes once a row exists (an answer per
+    # checklist item, a link per pair): their id derives from it (``ids.natural_id``), so the
+    # same row made offline on two laptops is one record, not two that refuse each other.
+    __natural_id__: ClassVar[bool] = False
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     revision: Mapped[int] = mapped_column(default=0)

@@ -17,13 +17,13 @@ from datetime import date, datetime
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import event, inspect
+from sqlalchemy import Table, UniqueConstraint, event, inspect
 from sqlalchemy.orm import MANYTOONE, ONETOMANY, Mapper, Session, UOWTransaction
 from sqlalchemy.sql import ColumnElement
 
 from local_db.base import SYNC_BOOKKEEPING_COLUMNS, SyncedMixin
 from local_db.enums import OutboxOperation
-from local_db.ids import new_id
+from local_db.ids import natural_id, new_id
 from local_db.models.system import OutboxEntry
 from local_db.types import utc_now
 
@@ -140,12 +140,32 @@ def _record(
     )
 
 
+def _natural_key(table: Table) -> tuple[str, ...] | None:
+    """The columns of the table's one unique key besides its id, if it has exactly one."""
+    keys = [c for c in table.constraints if isinstance(c, UniqueConstraint)]
+    if len(keys) != 1:
+        return None
+    return tuple(column.key for column in keys[0].columns)
+
+
+def _row_id(obj: SyncedMixin) -> str:
+    """A natural id when the row has a complete natural key (see ``natural_id``), else new."""
+    table = inspect(obj).mapper.local_table
+    natural = type(obj).__natural_id__ and isinstance(table, Table)
+    key = _natural_key(table) if natural and isinstance(table, Table) else None
+    if key is not None:
+        parts = tuple(getattr(obj, name, None) for name in key)
+        if all(part is not None for part in parts):
+            return natural_id(obj.__sync_entity__, parts)
+    return new_id()
+
+
 def _before_flush(session: Session, _flush_context: UOWTransaction, _instances: object) -> None:
     if session.info.get(REMOTE_APPLY_KEY):
         return
     for obj in session.new:
         if isinstance(obj, SyncedMixin) and obj.id is None:
-            obj.id = new_id()  # before relationships copy it into other rows' FK columns
+            obj.id = _row_id(obj)  # before relationships copy it into other rows' FK columns
     for obj in [*session.new, *session.dirty]:
         if isinstance(obj, SyncedMixin):
             _copy_related_keys(obj)

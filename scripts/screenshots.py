@@ -12,11 +12,12 @@ language. Nothing here is part of the application; it is how the pictures in doc
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -38,24 +39,27 @@ def _wait(app: object, condition: Callable[[], bool], timeout: float = 20.0) -> 
         time.sleep(0.01)
 
 
-def run_on_demo(shoot: Callable[[Any, Any, Path, str], None], *, claims: int) -> int:
-    """Build a demo profile with ``claims`` claims and call ``shoot`` once per language."""
+def parse_arguments() -> argparse.Namespace:
+    """``--out`` (created if missing) and ``--languages``, as every screenshot script takes."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", type=Path, default=Path("docs/images"))
     parser.add_argument("--languages", default="zh_CN,en")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
+    return args
 
+
+@contextlib.contextmanager
+def demo_application(*, claims: int) -> Iterator[tuple[Any, Path, Any, Any]]:
+    """The styled application, a temporary folder (also the machine settings' home), a demo
+    profile with ``claims`` claims built in it and a task manager: shut down and closed after.
+    """
     from PySide6.QtWidgets import QApplication
 
     from inspector_app.demo import DEMO_USER, build_demo
     from inspector_app.profiles import create_profile
     from inspector_app.progress import Progress
     from ui import style
-    from ui.connectivity import ConnectivityMonitor
-    from ui.context import ShellContext
-    from ui.machine_settings import MachineSettings
-    from ui.translation import apply_language
     from ui.workers import TaskManager
 
     app = QApplication(sys.argv[:1])
@@ -69,21 +73,37 @@ def run_on_demo(shoot: Callable[[Any, Any, Path, str], None], *, claims: int) ->
             username=DEMO_USER.username,
             role=DEMO_USER.role,
         )
-        build_demo(profile, claims=claims, seed=20261123, progress=Progress())
-        tasks = TaskManager()
         try:
-            for language in args.languages.split(","):
-                apply_language(language)
-                context = ShellContext(
-                    profile=profile,
-                    tasks=tasks,
-                    settings=MachineSettings(),
-                    connectivity=ConnectivityMonitor(),
-                )
-                shoot(app, context, args.out, language)
+            build_demo(profile, claims=claims, seed=20261123, progress=Progress())
+            tasks = TaskManager()
+            try:
+                yield app, Path(folder), profile, tasks
+            finally:
+                tasks.shutdown(10_000)
         finally:
-            tasks.shutdown(10_000)
             profile.close()
+
+
+def shell_context(profile: Any, tasks: Any) -> Any:
+    """The window's context on ``profile``, with fresh machine settings and connectivity."""
+    from ui.connectivity import ConnectivityMonitor
+    from ui.context import ShellContext
+    from ui.machine_settings import MachineSettings
+
+    return ShellContext(
+        profile=profile, tasks=tasks, settings=MachineSettings(), connectivity=ConnectivityMonitor()
+    )
+
+
+def run_on_demo(shoot: Callable[[Any, Any, Path, str], None], *, claims: int) -> int:
+    """Build a demo profile with ``claims`` claims and call ``shoot`` once per language."""
+    from ui.translation import apply_language
+
+    args = parse_arguments()
+    with demo_application(claims=claims) as (app, _folder, profile, tasks):
+        for language in args.languages.split(","):
+            apply_language(language)
+            shoot(app, shell_context(profile, tasks), args.out, language)
     return 0
 
 

@@ -13,20 +13,19 @@ Each state is shot in every language before moving on, so one run shows them all
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from screenshots import PASSWORD, _wait
+from screenshots import PASSWORD, _wait, demo_application, parse_arguments, shell_context
+
+from tests.e2e.sync_support import SERVER_PASSWORD
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-SERVER_PASSWORD = "demo-pass-2026"  # the demo server's accounts
 
 
 def _shots(window: Any, out: Path, name: str, languages: list[str], widget: Any = None) -> None:
@@ -41,39 +40,16 @@ def _shots(window: Any, out: Path, name: str, languages: list[str], widget: Any 
 def _member_conflicts(leader: Any, folder: Path, url: str) -> Any:
     """A second laptop edits what the leader edits and syncs first: the leader's next run
     brings conflicts."""
-    from sqlalchemy import select
+    from inspector_app.sync.engine import RetryPolicy
+    from local_db.models import CaseFile, Finding
+    from tests.e2e.sync_support import add_member_account, case_in_progress, new_laptop, run_sync
 
-    from inspector_app.profiles import create_profile
-    from inspector_app.sync.engine import SyncEngine
-    from local_db.enums import TeamRole, UserRole
-    from local_db.models import CaseFile, Finding, InspectionTask, Inspector, TeamMembership
-    from tests.server.live_server import admin_client
-
-    with leader.read_session() as session:
-        task = session.scalar(select(InspectionTask).where(InspectionTask.task_number.like("%001")))
-        case = session.scalar(select(CaseFile).where(CaseFile.task_id == task.id))
-        finding_id = session.scalars(
-            select(Finding.id).where(Finding.case_id == case.id).order_by(Finding.id)
-        ).first()
-        code = session.scalar(
-            select(Inspector.staff_code)
-            .join(TeamMembership, TeamMembership.inspector_id == Inspector.id)
-            .where(TeamMembership.task_id == task.id, TeamMembership.role == TeamRole.MEMBER)
-            .order_by(Inspector.staff_code)
-        )
-        case_id = case.id
-    admin = admin_client(url)
-    admin.post(
-        "/v1/admin/users",
-        json={"username": "member.one", "display_name": "李敏", "role": "inspector",
-              "region_code": "990100", "password": SERVER_PASSWORD, "staff_code": code},
-    ).raise_for_status()  # fmt: skip
-    admin.close()
-    member = create_profile(
-        path=folder / "member", password=PASSWORD, display_name="李敏",
-        username="member.one", role=UserRole.INSPECTOR,
-    )  # fmt: skip
-    SyncEngine(member, url, password=SERVER_PASSWORD).run()
+    shared = case_in_progress(leader)
+    add_member_account(url, "member.one", shared.member_code, display_name="李敏")
+    member = new_laptop(
+        folder / "member", "member.one", display_name="李敏", password=PASSWORD, kdf=None
+    )
+    run_sync(member, url, retry=RetryPolicy())
     edits = {
         leader: ("串换药品：丙类药品按甲类收费", "现场核查发现透析记录与收费明细不一致。"),
         member: ("串换药品收费", "透析记录与收费明细不符，已调取三个月明细。"),
@@ -81,10 +57,11 @@ def _member_conflicts(leader: Any, folder: Path, url: str) -> Any:
     for profile in (member, leader):
         title, summary = edits[profile]
         with profile.session() as session:
-            finding, case = session.get(Finding, finding_id), session.get(CaseFile, case_id)
+            finding = session.get(Finding, shared.finding_id)
+            case = session.get(CaseFile, shared.case_id)
             assert finding is not None and case is not None
             finding.title, case.summary = title, summary
-    SyncEngine(member, url, password=SERVER_PASSWORD).run()
+    run_sync(member, url, retry=RetryPolicy())
     return member
 
 
@@ -128,63 +105,36 @@ def _shoot(
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--out", type=Path, default=Path("docs/images"))
-    parser.add_argument("--languages", default="zh_CN,en")
-    args = parser.parse_args()
-    args.out.mkdir(parents=True, exist_ok=True)
+    args = parse_arguments()
 
     import keyring
-    from PySide6.QtWidgets import QApplication
 
     from inspector_app import settings
-    from inspector_app.demo import DEMO_USER, build_demo
-    from inspector_app.profiles import create_profile
-    from inspector_app.progress import Progress
     from inspector_app.services.profile_settings import write_profile_setting
     from tests.conftest import MemoryKeyring
     from tests.server.live_server import running_server
-    from ui import style
-    from ui.connectivity import ConnectivityMonitor
-    from ui.context import ShellContext
-    from ui.machine_settings import MachineSettings
     from ui.main_window import MainWindow
-    from ui.workers import TaskManager
 
-    app = QApplication(sys.argv[:1])
-    style.apply_style(app)
     keyring.set_keyring(MemoryKeyring())  # the sign-in is kept for this run only
-    with tempfile.TemporaryDirectory() as name:
-        folder = Path(name)
-        os.environ["XDG_CONFIG_HOME"] = name
-        profile = create_profile(
-            path=folder / "profile", password=PASSWORD, display_name=DEMO_USER.display_name,
-            username=DEMO_USER.username, role=DEMO_USER.role,
-        )  # fmt: skip
-        build_demo(profile, claims=500, seed=20261123, progress=Progress())
-        tasks = TaskManager()
-        with running_server(folder / "server") as url:
-            write_profile_setting(profile=profile, setting=settings.SERVER_URL, value=url)
-            context = ShellContext(
-                profile=profile, tasks=tasks, settings=MachineSettings(),
-                connectivity=ConnectivityMonitor(),
-            )  # fmt: skip
-            window = MainWindow(context)
-            window.resize(1440, 900)
-            window.show()
-            try:
-                _shoot(
-                    app,
-                    window,
-                    folder=folder,
-                    url=url,
-                    out=args.out,
-                    languages=args.languages.split(","),
-                )
-            finally:
-                window.close()
-                tasks.shutdown(10_000)
-        profile.close()
+    with (
+        demo_application(claims=500) as (app, folder, profile, tasks),
+        running_server(folder / "server") as url,
+    ):
+        write_profile_setting(profile=profile, setting=settings.SERVER_URL, value=url)
+        window = MainWindow(shell_context(profile, tasks))
+        window.resize(1440, 900)
+        window.show()
+        try:
+            _shoot(
+                app,
+                window,
+                folder=folder,
+                url=url,
+                out=args.out,
+                languages=args.languages.split(","),
+            )
+        finally:
+            window.close()
     return 0
 
 

@@ -61,23 +61,28 @@ def _parse_stored(content: str, name: str) -> Template:
 
 
 def stored_template(session: Session, code: str, version: str) -> Template:
-    """The stored copy of ``code`` at ``version`` (what pinned cases read).
+    """The stored copy of ``code`` at ``version`` (what pinned cases read), else the shipped one.
 
     Raises:
-        LookupError: the version was never stored in this profile.
+        LookupError: the version is neither stored in this profile nor shipped.
     """
     row = session.scalar(
         select(ChecklistTemplate).where(
             ChecklistTemplate.code == code, ChecklistTemplate.version == version
         )
     )
-    if row is None:
-        raise LookupError(
-            _("Checklist template {code} version {version} is not stored in this profile.").format(
-                code=code, version=version
-            )
+    if row is not None:
+        return _parse_stored(row.content, f"{code}-{version} (stored)")
+    # A case pinned on another laptop arrives by sync without the template it names; the
+    # application ships every released version (a version never changes once released).
+    for template in shipped_templates():
+        if (template.code, template.version) == (code, version):
+            return template
+    raise LookupError(
+        _("Checklist template {code} version {version} is not stored in this profile.").format(
+            code=code, version=version
         )
-    return _parse_stored(row.content, f"{code}-{version} (stored)")
+    )
 
 
 def store_templates(session: Session, templates: Iterable[Template]) -> int:

@@ -9,11 +9,12 @@ are not synced row by row), so grouping it stays cheap.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from inspector_app import settings
@@ -245,6 +246,11 @@ def _stamp_time(stamp: str) -> datetime | None:
     return datetime.fromtimestamp(millis / 1000, UTC)
 
 
+def _side(value: str, by: str, clock: str) -> ConflictSide:
+    """One side of a stored conflict: its JSON value decoded, its stamp read as a time."""
+    return ConflictSide(_decoded(value), by, _stamp_time(clock))
+
+
 class _RecordNames:
     """Looks up the records that changes and conflicts concern, once each."""
 
@@ -304,22 +310,24 @@ def _open_conflicts(session: Session, names: _RecordNames) -> list[OpenConflict]
                 case_number=names.case_number(case_id),
                 record_name=names.name(row.entity, row.entity_id),
                 record_exists=names.row(row.entity, row.entity_id) is not None,
-                current=ConflictSide(
-                    _decoded(row.winner_value), row.winner_by, _stamp_time(row.winner_clock)
-                ),
-                other=ConflictSide(
-                    _decoded(row.loser_value), row.loser_by, _stamp_time(row.loser_clock)
-                ),
+                current=_side(row.winner_value, row.winner_by, row.winner_clock),
+                other=_side(row.loser_value, row.loser_by, row.loser_clock),
             )
         )
     return conflicts
 
 
+def _newest_entries(
+    session: Session, condition: ColumnElement[bool], limit: int
+) -> Sequence[OutboxEntry]:
+    """The ``limit`` latest outbox rows that meet ``condition``, newest first."""
+    return session.scalars(
+        select(OutboxEntry).where(condition).order_by(OutboxEntry.seq.desc()).limit(limit)
+    ).all()
+
+
 def _failed_changes(session: Session, names: _RecordNames) -> tuple[list[FailedChange], int]:
     total = session.scalar(select(func.count()).select_from(OutboxEntry).where(_FAILED))
-    rows = session.scalars(
-        select(OutboxEntry).where(_FAILED).order_by(OutboxEntry.seq.desc()).limit(FAILED_LIMIT)
-    ).all()
     failed = [
         FailedChange(
             seq=row.seq,
@@ -331,7 +339,7 @@ def _failed_changes(session: Session, names: _RecordNames) -> tuple[list[FailedC
             attempts=row.attempts,
             reason=row.last_error or "",
         )
-        for row in rows
+        for row in _newest_entries(session, _FAILED, FAILED_LIMIT)
     ]
     return failed, int(total or 0)
 
@@ -355,9 +363,6 @@ def sync_overview(*, profile: OpenProfile, latest: int = LATEST_LIMIT) -> SyncOv
             .group_by(OutboxEntry.entity)
             .order_by(func.count().desc(), OutboxEntry.entity)
         ).all()
-        changes = session.scalars(
-            select(OutboxEntry).where(_PENDING).order_by(OutboxEntry.seq.desc()).limit(latest)
-        ).all()
         latest_rows = [
             PendingChange(
                 seq=change.seq,
@@ -367,7 +372,7 @@ def sync_overview(*, profile: OpenProfile, latest: int = LATEST_LIMIT) -> SyncOv
                 created_at=change.created_at,
                 created_by=change.created_by,
             )
-            for change in changes
+            for change in _newest_entries(session, _PENDING, latest)
         ]
         names = _RecordNames(session)
         failed, failed_total = _failed_changes(session, names)

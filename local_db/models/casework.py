@@ -165,6 +165,7 @@ class CaseLink(SyncedMixin, Base):
 
     __tablename__ = "case_link"
     __sync_entity__ = "case_link"
+    __natural_id__ = True
     __table_args__ = (
         UniqueConstraint("case_id", "source_kind", "source_id", "target_kind", "target_ref"),
     )
@@ -181,6 +182,7 @@ class RectificationCheck(SyncedMixin, Base):
 
     __tablename__ = "rectification_check"
     __sync_entity__ = "rectification_check"
+    __natural_id__ = True
     __table_args__ = (UniqueConstraint("case_id", "earlier_finding_id"),)
 
     case_id: Mapped[str] = mapped_column(ForeignKey("case_file.id"), index=True)

@@ -40,6 +40,7 @@ class ChecklistResponse(SyncedMixin, Base):
 
     __tablename__ = "checklist_response"
     __sync_entity__ = "checklist_response"
+    __natural_id__ = True
     __table_args__ = (UniqueConstraint("case_id", "item_code"),)
 
     case_id: Mapped[str] = mapped_column(ForeignKey("case_file.id"), index=True)
@@ -59,6 +60,7 @@ class CaseChecklist(SyncedMixin, Base):
 
     __tablename__ = "case_checklist"
     __sync_entity__ = "case_checklist"
+    __natural_id__ = True
     __table_args__ = (UniqueConstraint("case_id", "template_code"),)
 
     case_id: Mapped[str] = mapped_column(ForeignKey("case_file.id"), index=True)

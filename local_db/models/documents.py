@@ -30,6 +30,7 @@ class DocumentSignature(SyncedMixin, Base):
 
     __tablename__ = "document_signature"
     __sync_entity__ = "document_signature"
+    __natural_id__ = True
     __table_args__ = (
         UniqueConstraint("case_id", "document_kind", "subject_id", "signer_role", "signer_key"),
     )

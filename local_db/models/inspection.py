@@ -64,6 +64,7 @@ class TeamMembership(SyncedMixin, Base):
 
     __tablename__ = "team_membership"
     __sync_entity__ = "team_membership"
+    __natural_id__ = True
     __table_args__ = (UniqueConstraint("task_id", "inspector_id"),)
 
     task_id: Mapped[str] = mapped_column(ForeignKey("inspection_task.id"), index=True)

@@ -73,6 +73,7 @@ class ClaimReview(SyncedMixin, Base):
 
     __tablename__ = "claim_review"
     __sync_entity__ = "claim_review"
+    __natural_id__ = True
     __table_args__ = (UniqueConstraint("draw_id", "settlement_no"),)
 
     draw_id: Mapped[str] = mapped_column(ForeignKey("sample_draw.id"), index=True)
@@ -93,6 +94,7 @@ class LineReview(SyncedMixin, Base):
 
     __tablename__ = "line_review"
     __sync_entity__ = "line_review"
+    __natural_id__ = True
     __table_args__ = (UniqueConstraint("claim_review_id", "line_no"),)
 
     claim_review_id: Mapped[str] = mapped_column(ForeignKey("claim_review.id"), index=True)

@@ -69,6 +69,7 @@ class FlagReview(SyncedMixin, Base):
 
     __tablename__ = "flag_review"
     __sync_entity__ = "flag_review"
+    __natural_id__ = True
     __table_args__ = (UniqueConstraint("batch_id", "settlement_no", "rule_code"),)
 
     batch_id: Mapped[str] = mapped_column(ForeignKey("settlement_batch.id"), index=True)

@@ -31,36 +31,41 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from inspector_app.evidence.device import device_identity
 from inspector_app.evidence.recording import add_evidence
 from inspector_app.evidence.store import TEMPORARY_PREFIX, open_original
-from inspector_app.profiles import OpenProfile, create_profile, unlock_profile
+from inspector_app.profiles import OpenProfile, unlock_profile
 from inspector_app.sync import blobs
 from inspector_app.sync.apply import synced_models
 from inspector_app.sync.client import SyncClient
-from inspector_app.sync.engine import RetryPolicy, SyncEngine, SyncReport
 from inspector_app.sync.entities import BY_NAME
 from inspector_app.sync.hlc import HybridClock, Stamp, wall_millis
 from inspector_app.sync.outbox_batches import next_batch
 from inspector_app.sync.protocol import LoginRequest, Outcome, PushRequest
-from local_db.enums import EvidenceKind, TeamRole, UserRole
+from local_db.enums import EvidenceKind, UserRole
 from local_db.models import (
     CaseFile,
     EvidenceItem,
     Finding,
-    InspectionTask,
-    Inspector,
     IssuedDocument,
     OutboxEntry,
     SyncConflict,
-    TeamMembership,
 )
-from tests.conftest import FAST_KDF, TEST_PASSWORD
+from tests.conftest import TEST_PASSWORD
 from tests.e2e.cutting_proxy import CuttingProxy, Point, Trap
+from tests.e2e.sync_support import (
+    FAST_RETRY,
+    SERVER_PASSWORD,
+    add_member_account,
+    case_in_progress,
+    device_id,
+    new_laptop,
+    run_sync,
+    synced,
+)
 from tests.server.live_server import (
     Backend,
     LiveServer,
-    admin_client,
+    admin_post,
     backend_for,
     free_port,
     holding_write_lock,
@@ -72,8 +77,6 @@ from tests.server.live_server import (
     server_row_counts,
 )
 
-SERVER_PASSWORD = "demo-pass-2026"
-FAST_RETRY = RetryPolicy(attempts=2, first_delay=0.05)
 PUSH = "POST /v1/sync/push"
 CHUNK = blobs.UPLOAD_CHUNK
 # Three upload chunks: 4 MiB, 4 MiB and a ragged end.
@@ -164,17 +167,6 @@ def opened(path: Path) -> Iterator[OpenProfile]:
 # -- running a sync -------------------------------------------------------------------------
 
 
-def sync(profile: OpenProfile, url: str, wall: Callable[[], int] = wall_millis) -> SyncReport:
-    """One in-process run with quick retries (the report is returned, not asserted)."""
-    return SyncEngine(profile, url, password=SERVER_PASSWORD, retry=FAST_RETRY, wall=wall).run()
-
-
-def synced(profile: OpenProfile, url: str, wall: Callable[[], int] = wall_millis) -> SyncReport:
-    report = sync(profile, url, wall)
-    assert report.ok, report.failures
-    return report
-
-
 def start_cli_sync(profile_dir: Path, url: str, log: Path) -> subprocess.Popen[bytes]:
     """``inspector sync`` as its own process, so it can be SIGKILLed like a crashed laptop."""
     env = dict(os.environ)
@@ -212,26 +204,9 @@ def kill_when_trapped(trap: Trap, process: subprocess.Popen[bytes], log: Path) -
 # -- the laptop's data ----------------------------------------------------------------------
 
 
-def _case_in_progress(profile: OpenProfile) -> tuple[str, str]:
-    """The demo's open case (task …001) and the staff code of a member of its team."""
-    with profile.read_session() as session:
-        task = session.scalar(select(InspectionTask).where(InspectionTask.task_number.like("%001")))
-        assert task is not None
-        case = session.scalar(select(CaseFile).where(CaseFile.task_id == task.id))
-        assert case is not None
-        member = session.scalar(
-            select(Inspector)
-            .join(TeamMembership, TeamMembership.inspector_id == Inspector.id)
-            .where(TeamMembership.task_id == task.id, TeamMembership.role == TeamRole.MEMBER)
-            .order_by(Inspector.staff_code)
-        )
-        assert member is not None
-        return case.id, member.staff_code
-
-
 def add_big_evidence(profile: OpenProfile, seed: int) -> str:
     """A synthetic video of several upload chunks; returns its SHA-256."""
-    case_id, _member = _case_in_progress(profile)
+    case_id = case_in_progress(profile).case_id
     content = random.Random(seed).randbytes(BIG)
     summary = add_evidence(
         profile=profile, case_id=case_id, source=content, kind=EvidenceKind.VIDEO,
@@ -284,13 +259,8 @@ def stored_blobs(server: ServerProcess) -> set[str]:
 
 def server_received(server: ServerProcess, sha: str, size: int) -> int:
     """How far the server says an upload got (the protocol's own answer, any backend)."""
-    admin = admin_client(server.url)
-    try:
-        answer = admin.post(f"/v1/blobs/{sha}/upload", json={"size": size})
-        answer.raise_for_status()
-        return int(answer.json()["received"])
-    finally:
-        admin.close()
+    answer = admin_post(server.url, f"/v1/blobs/{sha}/upload", {"size": size})
+    return int(answer.json()["received"])
 
 
 def local_counts(profile: OpenProfile) -> Counter[str]:
@@ -334,7 +304,7 @@ def assert_recovered(server: ServerProcess, laptop: OpenProfile, *, sees_all: bo
 
     # The server: each of this laptop's changes applied exactly once …
     storage = server.storage
-    device = _device(laptop)
+    device = device_id(laptop)
     applied = [
         row[0]
         for row in server_query(
@@ -357,11 +327,6 @@ def assert_recovered(server: ServerProcess, laptop: OpenProfile, *, sees_all: bo
         assert len(content) == size
         assert hashlib.sha256(content).hexdigest() == sha
     assert server_partial_shas(storage) == set()
-
-
-def _device(profile: OpenProfile) -> str:
-    with profile.session() as session:
-        return device_identity(session).device_id
 
 
 # -- 1. the client killed mid-push ----------------------------------------------------------
@@ -455,7 +420,7 @@ def test_connection_cut_mid_blob(
             upload, Point.MID_BODY, occurrence=2, body_bytes=CHUNK // 2, hold=False,
             times=FAST_RETRY.attempts,
         )  # fmt: skip
-        report = sync(profile, proxy.url)
+        report = run_sync(profile, proxy.url)
         assert not report.ok and len(report.failures) == 1
         assert "cannot be reached" in report.failures[0]
         assert second not in stored_blobs(server)
@@ -474,10 +439,9 @@ def test_connection_cut_mid_blob(
         assert_recovered(server, profile)
 
     # The other direction: a download cut mid-blob resumes with a Range request.
-    other = create_profile(
-        path=tmp_path / "second-laptop", password=TEST_PASSWORD, display_name="沈亦舟",
-        username="demo.leader", role=UserRole.TEAM_LEADER, kdf=FAST_KDF,
-    )  # fmt: skip
+    other = new_laptop(
+        tmp_path / "second-laptop", "demo.leader", display_name="沈亦舟", role=UserRole.TEAM_LEADER
+    )
     try:
         download = f"GET /v1/blobs/{second}"
         proxy.clear()
@@ -513,7 +477,7 @@ def test_server_restarted_mid_batch(
         # Killed while it holds the first batch and cannot commit it (the test holds the
         # database's write lock): the batch is lost with the process.
         trap = proxy.trap(PUSH, Point.BEFORE_FORWARD)
-        running = worker.submit(sync, profile, proxy.url)
+        running = worker.submit(run_sync, profile, proxy.url)
         trap.wait_hit()
         with holding_write_lock(server.storage):
             trap.release(drop=False)
@@ -528,7 +492,7 @@ def test_server_restarted_mid_batch(
 
         # Killed after committing the batch, before its answer reached the laptop.
         trap = proxy.trap(PUSH, Point.AFTER_RESPONSE)
-        running = worker.submit(sync, profile, proxy.url)
+        running = worker.submit(run_sync, profile, proxy.url)
         trap.wait_hit()
         server.kill()
         trap.release(drop=True)
@@ -562,7 +526,7 @@ def test_batch_replayed_twice(laptop: Path, server: ServerProcess) -> None:
     """The same PushRequest twice: all "duplicate", the records, applied changes and the
     feed unchanged; the engine's own resend is a third replay with the same answer."""
     with opened(laptop) as profile:
-        device = _device(profile)
+        device = device_id(profile)
         with profile.session() as session:
             batch = next_batch(session, HybridClock(device), 200)
         client = SyncClient(server.url)
@@ -646,33 +610,15 @@ def test_clocks_two_hours_apart(laptop: Path, server: ServerProcess, tmp_path: P
         return now
 
     with opened(laptop) as leader:
-        case_id, member_code = _case_in_progress(leader)
-        admin = admin_client(url)
-        try:
-            admin.post(
-                "/v1/admin/users",
-                json={
-                    "username": "member.skew", "display_name": "组员", "role": "inspector",
-                    "region_code": "990100", "password": SERVER_PASSWORD,
-                    "staff_code": member_code,
-                },
-            ).raise_for_status()  # fmt: skip
-        finally:
-            admin.close()
+        shared = case_in_progress(leader)
+        case_id, finding_id = shared.case_id, shared.finding_id
+        add_member_account(url, "member.skew", shared.member_code)
         synced(leader, url, ahead)
         no_clock_went_back()
-        member = create_profile(
-            path=tmp_path / "member", password=TEST_PASSWORD, display_name="组员",
-            username="member.skew", role=UserRole.INSPECTOR, kdf=FAST_KDF,
-        )  # fmt: skip
+        member = new_laptop(tmp_path / "member", "member.skew")
         try:
             synced(member, url, behind)
             no_clock_went_back()
-            with leader.read_session() as session:
-                finding_id = session.scalars(
-                    select(Finding.id).where(Finding.case_id == case_id).order_by(Finding.id)
-                ).first()
-            assert finding_id is not None
             summary = ("case_file", case_id, "summary")
 
             # Offline on both: the same field (summary) and different fields of a finding.

@@ -19,7 +19,6 @@ from pathlib import Path
 import httpx
 import pytest
 
-from inspector_app.evidence.device import device_identity
 from inspector_app.profiles import (
     KEY_FIELD,
     PROFILE_FILE,
@@ -36,9 +35,9 @@ from inspector_app.sync.grant import OfflineGrantExpiredError, admit, offline_gr
 from inspector_app.sync.protocol import PROTOCOL_HEADER, PROTOCOL_VERSION
 from local_db.types import utc_now
 from tests.conftest import TEST_PASSWORD
-from tests.server.live_server import admin_client, free_port, running_server
+from tests.e2e.sync_support import SERVER_PASSWORD, revoke_device, synced
+from tests.server.live_server import admin_post, free_port, running_server
 
-SERVER_PASSWORD = "demo-pass-2026"
 FAST_RETRY = RetryPolicy(attempts=1)
 
 
@@ -49,8 +48,7 @@ def server(tmp_path: Path) -> Iterator[str]:
 
 
 def _first_sync(profile: OpenProfile, url: str) -> None:
-    report = SyncEngine(profile, url, password=SERVER_PASSWORD, retry=FAST_RETRY).run()
-    assert report.ok, report.failures
+    synced(profile, url, retry=FAST_RETRY)
     assert credentials.load(profile.info.profile_id) is not None
 
 
@@ -72,13 +70,7 @@ def test_revoked_device_destroys_the_keys_at_next_contact(
     path, profile_id = demo_profile.path, demo_profile.info.profile_id
     _first_sync(demo_profile, server)
     key_cache.remember(profile_id, b"k" * 32)  # as "remember for this session" would
-    with demo_profile.session() as session:
-        device_id = device_identity(session).device_id
-    admin = admin_client(server)
-    try:
-        admin.post(f"/v1/admin/devices/{device_id}/revoke").raise_for_status()
-    finally:
-        admin.close()
+    revoke_device(server, demo_profile)
 
     report = SyncEngine(demo_profile, server, retry=FAST_RETRY).run()
 
@@ -94,11 +86,7 @@ def test_revoked_user_is_locked_out_through_the_command_line(
     _first_sync(demo_profile, server)
     username = demo_profile.info.username
     demo_profile.close()
-    admin = admin_client(server)
-    try:
-        admin.post(f"/v1/admin/users/{username}/revoke").raise_for_status()
-    finally:
-        admin.close()
+    admin_post(server, f"/v1/admin/users/{username}/revoke")
 
     # The keyring of this test process is in memory: the command line would see another
     # one, so it signs in with the password (a revoked account is refused all the same).

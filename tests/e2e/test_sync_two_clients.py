@@ -18,22 +18,12 @@ import pytest
 from sqlalchemy import select
 
 from inspector_app.evidence.recording import add_evidence
-from inspector_app.profiles import OpenProfile, create_profile
-from inspector_app.sync.engine import RetryPolicy, SyncEngine, SyncReport
-from local_db.enums import EvidenceKind, TeamRole, UserRole
-from local_db.models import (
-    CaseFile,
-    EvidenceItem,
-    Finding,
-    InspectionTask,
-    Inspector,
-    SyncConflict,
-    TeamMembership,
-)
-from tests.conftest import FAST_KDF, TEST_PASSWORD
+from inspector_app.profiles import OpenProfile
+from local_db.enums import EvidenceKind
+from local_db.models import CaseFile, EvidenceItem, Finding, SyncConflict
+from tests.e2e.sync_support import add_member_account, case_in_progress, new_laptop, synced
 from tests.server.live_server import (
     LiveServer,
-    admin_client,
     read_server_blob,
     running_server,
     server_blob_shas,
@@ -41,36 +31,11 @@ from tests.server.live_server import (
     server_row_counts,
 )
 
-SERVER_PASSWORD = "demo-pass-2026"
-FAST_RETRY = RetryPolicy(attempts=2, first_delay=0.05)
-
-
-def sync(profile: OpenProfile, url: str) -> SyncReport:
-    report = SyncEngine(profile, url, password=SERVER_PASSWORD, retry=FAST_RETRY).run()
-    assert report.ok, report.failures
-    return report
-
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[LiveServer]:
     with running_server(tmp_path / "server") as live:
         yield live
-
-
-def _case_in_progress(profile: OpenProfile) -> tuple[str, str]:
-    with profile.read_session() as session:
-        task = session.scalar(select(InspectionTask).where(InspectionTask.task_number.like("%001")))
-        assert task is not None
-        case = session.scalar(select(CaseFile).where(CaseFile.task_id == task.id))
-        assert case is not None
-        member = session.scalar(
-            select(Inspector)
-            .join(TeamMembership, TeamMembership.inspector_id == Inspector.id)
-            .where(TeamMembership.task_id == task.id, TeamMembership.role == TeamRole.MEMBER)
-            .order_by(Inspector.staff_code)
-        )
-        assert member is not None
-        return case.id, member.staff_code
 
 
 def _case_file(profile: OpenProfile, case_id: str) -> dict[str, Any]:
@@ -102,45 +67,22 @@ def test_two_laptops_converge_on_one_case(
     demo_profile: OpenProfile, tmp_path: Path, server: LiveServer
 ) -> None:
     leader = demo_profile
-    case_id, member_code = _case_in_progress(leader)
-    admin = admin_client(server)
-    try:
-        admin.post(
-            "/v1/admin/users",
-            json={
-                "username": "member.one",
-                "display_name": "组员",
-                "role": "inspector",
-                "region_code": "990100",
-                "password": SERVER_PASSWORD,
-                "staff_code": member_code,
-            },
-        ).raise_for_status()
-    finally:
-        admin.close()
-    first = sync(leader, server)
+    shared = case_in_progress(leader)
+    case_id, finding_id = shared.case_id, shared.finding_id
+    add_member_account(server, "member.one", shared.member_code)
+    first = synced(leader, server)
     assert first.pushed > 100 and first.blobs_up > 0
 
-    member = create_profile(
-        path=tmp_path / "member",
-        password=TEST_PASSWORD,
-        display_name="组员",
-        username="member.one",
-        role=UserRole.INSPECTOR,
-        kdf=FAST_KDF,
-    )
+    member = new_laptop(tmp_path / "member", "member.one")
     try:
-        received = sync(member, server)
+        received = synced(member, server)
         assert received.blobs_down > 0
         assert _case_file(member, case_id) == _case_file(leader, case_id)
 
         # Offline on both laptops.
         with leader.session() as session:
-            finding = session.scalars(
-                select(Finding).where(Finding.case_id == case_id).order_by(Finding.id)
-            ).first()
+            finding = session.get(Finding, finding_id)
             assert finding is not None
-            finding_id = finding.id
             finding.title = "title by the leader"
             session.get(CaseFile, case_id).summary = "summary by the leader"  # type: ignore[union-attr]
         with member.session() as session:
@@ -158,11 +100,11 @@ def test_two_laptops_converge_on_one_case(
         )  # fmt: skip
 
         # Both orders: the member first, then the leader, then the member again.
-        sync(member, server)
-        conflicted = sync(leader, server)
+        synced(member, server)
+        conflicted = synced(leader, server)
         assert conflicted.conflicts == 1
-        sync(member, server)
-        sync(leader, server)
+        synced(member, server)
+        synced(leader, server)
 
         mine, theirs = _case_file(leader, case_id), _case_file(member, case_id)
         assert mine == theirs

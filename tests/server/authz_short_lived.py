@@ -13,16 +13,12 @@ from __future__ import annotations
 import argparse
 import contextlib
 import dataclasses
-import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
-import httpx
-
-from tests.server.live_server import free_port
+from tests.server.live_server import free_port, server_process
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 EXPIRY_ADMIN = ("expiry.admin", "expiry-pass-2026")
@@ -66,29 +62,9 @@ def short_lived_server(data_dir: Path, ttl_seconds: float) -> Iterator[str]:
     command = [sys.executable, "-m", "tests.server.authz_short_lived",
                "--data", str(data_dir), "--port", str(port), "--ttl", str(ttl_seconds)]  # fmt: skip
     data_dir.mkdir(parents=True, exist_ok=True)
-    log = (data_dir.parent / f"short-lived-{port}.log").open("wb")
-    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, cwd=REPOSITORY)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"the server exited: see {log.name}")
-            with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(f"{url}/ready", timeout=1).status_code == 200:
-                    break
-            if time.monotonic() > deadline:
-                raise RuntimeError("the server did not become ready")
-            time.sleep(0.1)
-        yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
+    log_path = data_dir.parent / f"short-lived-{port}.log"
+    with server_process(command, port, log_path, cwd=REPOSITORY):
+        yield f"http://127.0.0.1:{port}"
 
 
 if __name__ == "__main__":

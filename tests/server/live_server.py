@@ -18,7 +18,8 @@ would. Tests never open the server's storage themselves; these work on every bac
   server's storage to another data folder, :func:`discard_server` deletes it early.
 
 They take what :func:`running_server` yields, or :func:`backend_for` of a data folder (for
-a server process a test starts itself, with ``Backend.environment()``).
+a server process a test starts itself with :func:`server_process` and
+``Backend.environment()``).
 """
 
 from __future__ import annotations
@@ -271,31 +272,60 @@ def running_server(
         command.append("--demo")
     if workers != 1:
         command += ["--workers", str(workers)]
-    log = (data_dir.parent / f"server-{port}.log").open("wb")
-    process = subprocess.Popen(
-        command, stdout=log, stderr=subprocess.STDOUT, env=backend.environment()
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"the server exited: see {log.name}")
-            with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(f"{url}/ready", timeout=1).status_code == 200:
-                    break
-            if time.monotonic() > deadline:
-                raise RuntimeError("the server did not become ready")
-            time.sleep(0.1)
-        yield LiveServer(url, data_dir, backend, process.pid)
-    finally:
-        process.terminate()
+    log_path = data_dir.parent / f"server-{port}.log"
+    with server_process(command, port, log_path, env=backend.environment()) as process:
+        yield LiveServer(f"http://127.0.0.1:{port}", data_dir, backend, process.pid)
+
+
+@contextlib.contextmanager
+def server_process(
+    command: list[str],
+    port: int,
+    log_path: Path,
+    *,
+    env: dict[str, str] | None = None,
+    cwd: Path | None = None,
+) -> Iterator[subprocess.Popen[bytes]]:
+    """Run a server ``command`` that listens on ``port`` of 127.0.0.1, its output going to
+    ``log_path``; yield the process once ``/ready`` answers, stop it when done.
+
+    :func:`running_server` starts ``inspector-server`` through it; a test serving the app
+    otherwise (another configuration, another launcher) uses it to start the same way.
+    """
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=cwd)
         try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
+            wait_until_ready(process, f"http://127.0.0.1:{port}", log_path)
+            yield process
+        finally:
+            stop_process(process)
+
+
+def wait_until_ready(
+    process: subprocess.Popen[bytes], url: str, log_path: Path, timeout: float = 30
+) -> None:
+    """Return once the server at ``url`` answers ``/ready`` with 200; raise if its process
+    exits first (see ``log_path``) or ``timeout`` seconds pass."""
+    deadline = time.monotonic() + timeout
+    while True:
+        if process.poll() is not None:
+            raise RuntimeError(f"the server exited: see {log_path}")
+        with contextlib.suppress(httpx.HTTPError):
+            if httpx.get(f"{url}/ready", timeout=1).status_code == 200:
+                return
+        if time.monotonic() > deadline:
+            raise RuntimeError("the server did not become ready")
+        time.sleep(0.1)
+
+
+def stop_process(process: subprocess.Popen[bytes]) -> None:
+    """Terminate a server process, killing it if it has not ended within 10 seconds."""
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def admin_client(url: str) -> httpx.Client:
@@ -308,6 +338,18 @@ def admin_client(url: str) -> httpx.Client:
     response.raise_for_status()
     client.headers["Authorization"] = f"Bearer {response.json()['access_token']}"
     return client
+
+
+def admin_post(url: str, path: str, payload: dict[str, Any] | None = None) -> httpx.Response:
+    """One POST as the demo administrator (an account to create, a device to revoke, …): its
+    answer, after checking it succeeded."""
+    client = admin_client(url)
+    try:
+        response = client.post(path, json=payload)
+        response.raise_for_status()
+        return response
+    finally:
+        client.close()
 
 
 # ---------------------------------------------------------------- looking inside

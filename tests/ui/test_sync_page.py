@@ -15,24 +15,16 @@ from sqlalchemy import select
 
 from inspector_app.profiles import OpenProfile
 from inspector_app.services.sync_status import OpenConflict, pending_change_count
-from inspector_app.sync.engine import RetryPolicy, SyncEngine
-from local_db.enums import TeamRole
-from local_db.models import (
-    CaseFile,
-    Finding,
-    InspectionTask,
-    Inspector,
-    SyncConflict,
-    TeamMembership,
-)
-from tests.server.live_server import admin_client, running_server
+from inspector_app.sync.engine import RetryPolicy
+from local_db.models import CaseFile, Finding, SyncConflict
+from tests.e2e.sync_support import SERVER_PASSWORD, add_member_account, case_in_progress, synced
+from tests.server.live_server import running_server
 from tests.ui.conftest import wait_loaded
 from ui import formatting
 from ui.context import ShellContext
 from ui.pages.sync_page import SyncPage
 from ui.sync_scheduler import SyncRun, SyncScheduler, SyncState
 
-SERVER_PASSWORD = "demo-pass-2026"  # the demo server's password for demo.leader
 FAST_RETRY = RetryPolicy(attempts=1)
 
 
@@ -55,11 +47,6 @@ def page(qtbot: QtBot, demo_context: ShellContext, server: str) -> SyncPage:
     sync_page.reload()
     wait_loaded(qtbot, sync_page)
     return sync_page
-
-
-def _sync(profile: OpenProfile, url: str) -> None:
-    report = SyncEngine(profile, url, password=SERVER_PASSWORD, retry=FAST_RETRY).run()
-    assert report.ok, report.failures
 
 
 def _finish(qtbot: QtBot, page: SyncPage) -> SyncRun:
@@ -153,27 +140,6 @@ def test_sync_now_signs_in_once_shows_progress_and_the_result(
     assert page.scheduler.state is SyncState.SIGN_IN
 
 
-def _case_in_progress(profile: OpenProfile) -> tuple[str, str, str]:
-    """The demo's case in progress, its first finding, and a team member's staff code."""
-    with profile.read_session() as session:
-        task = session.scalar(select(InspectionTask).where(InspectionTask.task_number.like("%001")))
-        assert task is not None
-        case = session.scalar(select(CaseFile).where(CaseFile.task_id == task.id))
-        assert case is not None
-        finding = session.scalars(
-            select(Finding).where(Finding.case_id == case.id).order_by(Finding.id)
-        ).first()
-        assert finding is not None
-        member = session.scalar(
-            select(Inspector)
-            .join(TeamMembership, TeamMembership.inspector_id == Inspector.id)
-            .where(TeamMembership.task_id == task.id, TeamMembership.role == TeamRole.MEMBER)
-            .order_by(Inspector.staff_code)
-        )
-        assert member is not None
-        return case.id, finding.id, member.staff_code
-
-
 def _edit(profile: OpenProfile, case_id: str, finding_id: str, who: str) -> None:
     with profile.session() as session:
         finding = session.get(Finding, finding_id)
@@ -191,28 +157,17 @@ def member(demo_profile: OpenProfile, profile: OpenProfile, server: str) -> Open
     The member syncs first, the leader second: the leader's later stamps win, and the
     member's values arrive on the leader's laptop as two open conflicts.
     """
-    case_id, finding_id, staff_code = _case_in_progress(demo_profile)
-    admin = admin_client(server)
-    try:
-        admin.post(
-            "/v1/admin/users",
-            json={
-                "username": profile.info.username,
-                "display_name": profile.info.display_name,
-                "role": "inspector",
-                "region_code": "990100",
-                "password": SERVER_PASSWORD,
-                "staff_code": staff_code,
-            },
-        ).raise_for_status()
-    finally:
-        admin.close()
-    _sync(demo_profile, server)
-    _sync(profile, server)
+    shared = case_in_progress(demo_profile)
+    case_id, finding_id = shared.case_id, shared.finding_id
+    add_member_account(
+        server, profile.info.username, shared.member_code, display_name=profile.info.display_name
+    )
+    synced(demo_profile, server, retry=FAST_RETRY)
+    synced(profile, server, retry=FAST_RETRY)
     _edit(demo_profile, case_id, finding_id, "leader")
     _edit(profile, case_id, finding_id, "member")
-    _sync(profile, server)
-    _sync(demo_profile, server)
+    synced(profile, server, retry=FAST_RETRY)
+    synced(demo_profile, server, retry=FAST_RETRY)
     return profile
 
 
@@ -233,7 +188,8 @@ def test_conflicts_are_listed_and_resolved_with_both_buttons(
     qtbot: QtBot, page: SyncPage, member: OpenProfile, server: str
 ) -> None:
     leader = page.context.profile
-    case_id, finding_id, _code = _case_in_progress(leader)
+    shared = case_in_progress(leader)
+    case_id, finding_id = shared.case_id, shared.finding_id
     page.reload()
     wait_loaded(qtbot, page)
     assert page.tabs.tabText(2) == "Conflicts (2)"
@@ -286,7 +242,7 @@ def test_conflicts_are_listed_and_resolved_with_both_buttons(
     run = _finish(qtbot, page)
     assert run.report.ok and run.report.pushed == 3 and run.report.conflicts == 0
     assert page.overview is not None and page.overview.pending_total == 0
-    _sync(member, server)
+    synced(member, server, retry=FAST_RETRY)
     with member.read_session() as session:
         assert session.get(Finding, finding_id).title == "title by the member"  # type: ignore[union-attr]
         assert session.get(CaseFile, case_id).summary == "summary by the leader"  # type: ignore[union-attr]

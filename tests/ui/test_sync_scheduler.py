@@ -16,12 +16,12 @@ from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
-from inspector_app.evidence.device import device_identity
 from inspector_app.profiles import OpenProfile, read_profile_info
 from inspector_app.services.sync_status import pending_change_count
 from inspector_app.sync.engine import RetryPolicy
 from local_db.models import Finding
-from tests.server.live_server import admin_client, running_server
+from tests.e2e.sync_support import SERVER_PASSWORD, revoke_device
+from tests.server.live_server import running_server
 from tests.ui.conftest import wait_loaded
 from ui.connectivity import Reachability
 from ui.context import ShellContext
@@ -29,7 +29,6 @@ from ui.main_window import MainWindow
 from ui.sync_scheduler import SyncRun, SyncScheduler, SyncState, backoff_ms
 from ui.widgets.status_bar import StatusBarWidget
 
-SERVER_PASSWORD = "demo-pass-2026"  # the demo server's password for demo.leader
 FAST_RETRY = RetryPolicy(attempts=1)
 HOUR_MS = 3_600_000
 
@@ -149,13 +148,7 @@ def test_the_window_syncs_refreshes_pages_and_closes_a_revoked_profile(
     qtbot.waitUntil(lambda: window.status.pending == 0, timeout=10_000)
     assert window.status.sync_label.text().startswith("Synced at ")
 
-    with profile.read_session() as session:
-        device_id = device_identity(session).device_id
-    admin = admin_client(server)
-    try:
-        admin.post(f"/v1/admin/devices/{device_id}/revoke").raise_for_status()
-    finally:
-        admin.close()
+    revoke_device(server, profile)
     window.lock_requested.connect(window.close)  # as the shell does
     with qtbot.waitSignal(window.lock_requested, timeout=30_000):
         window.sync_page.sync_button.click()

@@ -137,6 +137,11 @@ class _ListTab(QWidget):
         layout.addWidget(self.note)
         layout.addWidget(self.stack, 1)
 
+    def set_texts(self, note: str, empty_title: str, empty_message: str) -> None:
+        """The note over the rows, and what the empty state says when there are none."""
+        self.note.setText(note)
+        self.empty.set_texts(empty_title, empty_message)
+
     def set_rows(self, rows: Sequence[Any]) -> None:
         """Show ``rows`` (the note only with them)."""
         self.table.set_rows(rows)
@@ -318,24 +323,22 @@ class SyncPage(BasePage):
             _("Everything is sent"),
             _("No change made on this computer is waiting to be sent to the server."),
         )
-        self.failed.note.setText(
+        self.failed.set_texts(
             _(
                 "The server refused these changes for good; they are not sent again. They stay "
                 "on this computer. Ask your administrator about the reason shown."
-            )
-        )
-        self.failed.empty.set_texts(
-            _("No refused changes"), _("The server accepted every change it received.")
+            ),
+            _("No refused changes"),
+            _("The server accepted every change it received."),
         )
         self.conflicts.retranslate()
-        self.parked.note.setText(
+        self.parked.set_texts(
             _(
                 "Records received from the server that point to a record this computer does not "
                 "hold yet. They are kept and stored as soon as the related record arrives."
-            )
-        )
-        self.parked.empty.set_texts(
-            _("Nothing is waiting"), _("Every record received from the server is stored.")
+            ),
+            _("Nothing is waiting"),
+            _("Every record received from the server is stored."),
         )
         self.server.retranslate()
         for table in (self.entity_table, self.change_table, self.failed.table, self.parked.table):

@@ -171,3 +171,29 @@ def test_unlinking_through_a_relationship_writes_an_update(profile: OpenProfile)
     assert (last.entity, last.operation) == ("inspection_task", OutboxOperation.UPDATE)
     assert json.loads(last.payload)["fields"] == {"institution_id": None}
     assert last.revision == 2
+
+
+def test_a_row_with_a_natural_key_gets_the_id_of_that_key() -> None:
+    """Two laptops making the same checklist answer offline make one record, not twins."""
+    from local_db.enums import LinkKind
+    from local_db.ids import natural_id
+    from local_db.models import CaseLink, ChecklistResponse
+
+    answer = natural_id("checklist_response", ("case-1", "A.1"))
+    assert answer == natural_id("checklist_response", ("case-1", "A.1"))
+    assert answer != natural_id("checklist_response", ("case-1", "A.2"))
+    assert ChecklistResponse.__natural_id__ and CaseLink.__natural_id__
+    link = natural_id("case_link", ("case-1", LinkKind.EVIDENCE, "e", LinkKind.FINDING, "f"))
+    assert link == natural_id("case_link", ("case-1", "evidence", "e", "finding", "f"))
+
+
+def test_only_declared_entities_derive_their_id(profile: OpenProfile) -> None:
+    import uuid
+
+    with profile.session() as session:
+        session.add(Region(code="990100", name="示范市"))
+        session.flush()
+        row = _institution()
+        session.add(row)
+        session.flush()
+        assert uuid.UUID(row.id).version == 7  # an institution's code may still be corrected

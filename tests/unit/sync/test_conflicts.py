@@ -103,6 +103,16 @@ def add_conflict(
         return conflict.id
 
 
+def _finding_conflict(
+    profile: OpenProfile, world: dict[str, str], field: str, winner: object, loser: object
+) -> str:
+    """A conflict on a field of the world's finding."""
+    return add_conflict(
+        profile, entity="finding", entity_id=world["finding"], case_id=world["case"],
+        field=field, winner=winner, loser=loser,
+    )  # fmt: skip
+
+
 def _outbox(profile: OpenProfile) -> list[tuple[str, str, OutboxOperation, dict[str, object]]]:
     with profile.read_session() as session:
         rows = session.scalars(
@@ -122,10 +132,7 @@ def world(profile: OpenProfile) -> dict[str, str]:
 def test_using_the_other_value_edits_the_record_and_resolves_in_one_change_set(
     profile: OpenProfile, world: dict[str, str]
 ) -> None:
-    conflict_id = add_conflict(
-        profile, entity="finding", entity_id=world["finding"], case_id=world["case"],
-        field="title", winner="leader title", loser="成员的标题",
-    )  # fmt: skip
+    conflict_id = _finding_conflict(profile, world, "title", "leader title", "成员的标题")
     assert _outbox(profile) == []
     resolve_conflict(profile=profile, conflict_id=conflict_id, keep="other")
     with profile.read_session() as session:
@@ -158,10 +165,7 @@ def test_using_the_other_value_edits_the_record_and_resolves_in_one_change_set(
 def test_keeping_the_current_value_only_resolves_the_conflict(
     profile: OpenProfile, world: dict[str, str]
 ) -> None:
-    conflict_id = add_conflict(
-        profile, entity="finding", entity_id=world["finding"], case_id=world["case"],
-        field="title", winner="leader title", loser="member title",
-    )  # fmt: skip
+    conflict_id = _finding_conflict(profile, world, "title", "leader title", "member title")
     resolve_conflict(profile=profile, conflict_id=conflict_id, keep="winner")
     with profile.read_session() as session:
         assert session.get(Finding, world["finding"]).title == "leader title"  # type: ignore[union-attr]
@@ -173,14 +177,8 @@ def test_keeping_the_current_value_only_resolves_the_conflict(
 def test_the_other_value_is_stored_with_its_column_type(
     profile: OpenProfile, world: dict[str, str]
 ) -> None:
-    status = add_conflict(
-        profile, entity="finding", entity_id=world["finding"], case_id=world["case"],
-        field="status", winner="draft", loser="confirmed",
-    )  # fmt: skip
-    amount = add_conflict(
-        profile, entity="finding", entity_id=world["finding"], case_id=world["case"],
-        field="amount_fen", winner=100, loser=2_500,
-    )  # fmt: skip
+    status = _finding_conflict(profile, world, "status", "draft", "confirmed")
+    amount = _finding_conflict(profile, world, "amount_fen", 100, 2_500)
     resolve_conflict(profile=profile, conflict_id=status, keep="other")
     resolve_conflict(profile=profile, conflict_id=amount, keep="other")
     with profile.read_session() as session:
@@ -204,10 +202,7 @@ def test_refusals_change_nothing(profile: OpenProfile, world: dict[str, str]) ->
     with pytest.raises(ConflictResolutionError, match="not on this computer"):
         resolve_conflict(profile=profile, conflict_id="no-such-conflict", keep="winner")
 
-    bookkeeping = add_conflict(
-        profile, entity="finding", entity_id=world["finding"], case_id=world["case"],
-        field="created_by", winner="a", loser="b",
-    )  # fmt: skip
+    bookkeeping = _finding_conflict(profile, world, "created_by", "a", "b")
     with pytest.raises(ConflictResolutionError, match="cannot be changed"):
         resolve_conflict(profile=profile, conflict_id=bookkeeping, keep="other")
     _unchanged(profile, bookkeeping)
@@ -216,10 +211,7 @@ def test_refusals_change_nothing(profile: OpenProfile, world: dict[str, str]) ->
         finding = session.get(Finding, world["finding"])
         assert finding is not None
         tombstone(session, finding)
-    gone = add_conflict(
-        profile, entity="finding", entity_id=world["finding"], case_id=world["case"],
-        field="title", winner="leader title", loser="member title",
-    )  # fmt: skip
+    gone = _finding_conflict(profile, world, "title", "leader title", "member title")
     before = _outbox(profile)
     for keep in ("winner", "other"):
         with pytest.raises(ConflictResolutionError, match="not on this computer any more"):

@@ -39,27 +39,24 @@ def _lengths_are_enforced() -> bool:
     return op.get_bind().dialect.name != "sqlite"
 
 
-def upgrade() -> None:
+def _retype(*, unbounded: bool) -> None:
+    """Each column to TEXT (``unbounded``) or back to its old VARCHAR length."""
     if not _lengths_are_enforced():
         return
     for table, column, length, nullable in COLUMNS:
+        bounded, text = sa.String(length=length), sa.Text()
         op.alter_column(
             table,
             column,
-            type_=sa.Text(),
-            existing_type=sa.String(length=length),
+            type_=text if unbounded else bounded,
+            existing_type=bounded if unbounded else text,
             existing_nullable=nullable,
         )
 
 
+def upgrade() -> None:
+    _retype(unbounded=True)
+
+
 def downgrade() -> None:
-    if not _lengths_are_enforced():
-        return
-    for table, column, length, nullable in COLUMNS:
-        op.alter_column(
-            table,
-            column,
-            type_=sa.String(length=length),
-            existing_type=sa.Text(),
-            existing_nullable=nullable,
-        )  # refused, not truncated, where a longer value is stored
+    _retype(unbounded=False)  # refused, not truncated, where a longer value is stored
