@@ -34,9 +34,9 @@ from inspector_app.sync.engine import RetryPolicy, SyncEngine, SyncReport
 from local_db.enums import TeamRole, UserRole
 from local_db.models import CaseFile, Finding, InspectionTask, Inspector, TeamMembership
 from tests.conftest import FAST_KDF, TEST_PASSWORD
-from tests.server.live_server import LiveServer, admin_client, running_server
+from tests.e2e.sync_support import SERVER_PASSWORD, add_member_account
+from tests.server.live_server import LiveServer, running_server
 
-SERVER_PASSWORD = "demo-pass-2026"
 LEADER = "demo.leader"
 MEMBERS = ("member.one", "member.two")
 CLIENTS = (LEADER, *MEMBERS)
@@ -116,22 +116,8 @@ def _shared_case(leader: OpenProfile) -> tuple[Case, list[str]]:
 
 
 def _create_accounts(url: str, staff_codes: list[str]) -> None:
-    admin = admin_client(url)
-    try:
-        for username, staff_code in zip(MEMBERS, staff_codes, strict=True):
-            admin.post(
-                "/v1/admin/users",
-                json={
-                    "username": username,
-                    "display_name": "组员",
-                    "role": "inspector",
-                    "region_code": "990100",
-                    "password": SERVER_PASSWORD,
-                    "staff_code": staff_code,
-                },
-            ).raise_for_status()
-    finally:
-        admin.close()
+    for username, staff_code in zip(MEMBERS, staff_codes, strict=True):
+        add_member_account(url, username, staff_code)
 
 
 @contextlib.contextmanager
