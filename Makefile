@@ -6,7 +6,7 @@ DEMO_PROFILE ?= .demo/profile
 # The demo profile's password (synthetic data only); documented in the README.
 DEMO_PASSWORD ?= demo-pass-2026
 
-.PHONY: run test setup setup-core demo lint i18n i18n-update bench bench-smoke clean
+.PHONY: run test setup setup-core demo lint i18n i18n-update bench bench-smoke bench-sync clean
 
 ## run: set everything up, create the demo profile if needed, open the application on it
 run: setup demo
@@ -51,6 +51,10 @@ bench: setup
 
 bench-smoke: setup
 	$(BIN)/python -m bench.run --smoke
+
+## bench-sync: only the sync benchmarks at full size (bulk push of 1 GiB, 200 clients; ~10 min)
+bench-sync: setup
+	$(BIN)/python -m bench.run --full --only sync
 
 clean:
 	rm -rf $(VENV) .venv-core .demo .mypy_cache .ruff_cache .pytest_cache

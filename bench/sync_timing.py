@@ -59,7 +59,13 @@ class TimedClient(SyncClient):
 class TimedEngine(SyncEngine):
     """The real engine; times each phase of a run."""
 
+    PHASES = ("_connect", "_sign_in", "_push", "_pull", "_link_inspector")
+
     def __init__(self, profile: OpenProfile, server_url: str, *, password: str) -> None:
+        # A phase renamed in the engine would silently read 0 s here: refuse instead.
+        missing = [name for name in self.PHASES if name not in vars(SyncEngine)]
+        if missing:
+            raise RuntimeError(f"SyncEngine no longer has {missing}: update bench/sync_timing")
         self.timed = TimedClient(server_url)
         super().__init__(profile, server_url, password=password, client=self.timed)
         self.phases: defaultdict[str, Stopwatch] = defaultdict(Stopwatch)

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
-from central_server.api.deps import PrincipalDep, SessionDep, StateDep, reject_nul_text
+from central_server.api.deps import PrincipalDep, StateDep, reject_nul_text
 from central_server.api.errors import ApiError, responses
 from central_server.db.models import utc_now
 from central_server.sync.feed import read_page, record_state
@@ -24,9 +24,7 @@ router = APIRouter(prefix="/v1/sync", tags=["sync"], dependencies=[Depends(rejec
 
 
 @router.post("/push", responses=responses(401, 403, 422, 426))
-def push(
-    request: PushRequest, principal: PrincipalDep, state: StateDep, session: SessionDep
-) -> PushResponse:
+def push(request: PushRequest, principal: PrincipalDep, state: StateDep) -> PushResponse:
     """Apply a batch; each change once (a replay is answered "duplicate")."""
     if request.device_id != principal.device_id:
         raise ApiError(403, ErrorCode.FORBIDDEN, "A batch is pushed by the device that made it.")
@@ -45,23 +43,28 @@ def push(
                 state.observe(change.hlc)
     except InvalidStampError as error:
         raise ApiError(422, ErrorCode.INVALID, str(error)) from error
-    return apply_batch(session, principal, request, state.stamp)
+    # The session lives inside the handler, not in a dependency: FastAPI closes a yielded
+    # dependency after the response, on a pool thread, so under load every thread waited for
+    # a connection held by a request waiting for a thread (200 clients: all timed out).
+    with state.sessions() as session:
+        return apply_batch(session, principal, request, state.stamp)
 
 
 @router.get("/changes", responses=responses(401, 403, 426))
 def changes(
     principal: PrincipalDep,
-    session: SessionDep,
+    state: StateDep,
     cursor: Annotated[str, Query(max_length=200)] = "",
     limit: Annotated[int, Query(ge=1, le=MAX_PULL_RECORDS)] = 500,
 ) -> PullResponse:
     """The records the user may see that changed after ``cursor``, oldest first."""
-    page = read_page(session, principal, cursor, limit)
-    return PullResponse(
-        epoch=page.cursor.epoch,
-        cursor=page.cursor.encode(),
-        records=[record_state(record) for record in page.records],
-        has_more=page.has_more,
-        reset=page.reset,
-        server_time=utc_now(),
-    )
+    with state.sessions() as session:  # see push: never held past the handler
+        page = read_page(session, principal, cursor, limit)
+        return PullResponse(
+            epoch=page.cursor.epoch,
+            cursor=page.cursor.encode(),
+            records=[record_state(record) for record in page.records],
+            has_more=page.has_more,
+            reset=page.reset,
+            server_time=utc_now(),
+        )
