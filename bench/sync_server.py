@@ -1,19 +1,18 @@
 """A real ``inspector-server`` process on 127.0.0.1 for the sync benchmarks, and its accounts.
 
-A small copy of the test helper (``tests/server/live_server.py``): the benchmarks must not
-import the test tree, and they always measure the embedded default backend (SQLite in WAL
-mode and the folder blob store under the data folder), so any storage override in the
-environment is dropped. The process runs with ``--demo`` (the demo regions and accounts).
+The benchmarks do not import the test tree; process start and readiness come from
+``central_server.launch``, as in the tests' ``live_server``. They always measure the
+embedded default backend (SQLite in WAL mode and the folder blob store under the data
+folder), so any storage override in the environment is dropped. The process runs with
+``--demo`` (the demo regions and accounts).
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,6 +21,7 @@ import httpx
 import keyring
 from keyring.backend import KeyringBackend
 
+from central_server.launch import free_port, stop_process, wait_until_ready
 from inspector_app.sync.protocol import PROTOCOL_HEADER, PROTOCOL_VERSION
 
 ADMIN = ("demo.admin", "demo-pass-2026")
@@ -32,13 +32,6 @@ _STORAGE_OVERRIDES = (
     "INSPECTOR_SERVER_BLOBS",
     "INSPECTOR_SERVER_S3_ENDPOINT",
 )
-
-
-def free_port() -> int:
-    """A port nothing listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @contextlib.contextmanager
@@ -57,33 +50,11 @@ def running_servers(*data_dirs: Path) -> Iterator[list[str]]:
             process = subprocess.Popen(
                 command, stdout=log, stderr=subprocess.STDOUT, env=environment
             )
-            stack.callback(_stop, process)
+            stack.callback(stop_process, process)
             started.append((process, f"http://127.0.0.1:{port}", log.name))
         for process, url, log_name in started:
-            _wait_ready(process, url, log_name)
+            wait_until_ready(process, url, log_name, timeout=60)
         yield [url for _process, url, _log in started]
-
-
-def _wait_ready(process: subprocess.Popen[bytes], url: str, log_name: str) -> None:
-    deadline = time.monotonic() + 60
-    while True:
-        if process.poll() is not None:
-            raise RuntimeError(f"the server exited: see {log_name}")
-        with contextlib.suppress(httpx.HTTPError):
-            if httpx.get(f"{url}/ready", timeout=1).status_code == 200:
-                return
-        if time.monotonic() > deadline:
-            raise RuntimeError("the server did not become ready")
-        time.sleep(0.1)
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
 
 
 def signed_in(url: str, username: str, password: str, device_id: str) -> httpx.Client:

@@ -28,10 +28,8 @@ import atexit
 import contextlib
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -48,6 +46,7 @@ from sqlalchemy.engine import make_url
 
 from central_server.db.engine import make_engine, sqlite_url
 from central_server.db.models import FeedCounter, ServerBase
+from central_server.launch import free_port, stop_process, wait_until_ready
 from inspector_app.sync.protocol import PROTOCOL_HEADER, PROTOCOL_VERSION
 from tests.server.s3_emulator import DUMMY_AWS_ENVIRONMENT, running_s3_emulator
 
@@ -58,16 +57,6 @@ BLOBS_ENV = "INSPECTOR_TEST_SERVER_BLOBS"
 """``s3`` for the S3 emulator (unset or ``folder``: the data folder)."""
 S3_BUCKET = "inspector-test-blobs"
 _AWS_OVERRIDES = ("AWS_PROFILE", "AWS_REGION", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3")
-
-
-def free_port() -> int:
-    """A port nothing listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-# ---------------------------------------------------------------- backends
 
 
 @dataclass(frozen=True)
@@ -299,33 +288,6 @@ def server_process(
             yield process
         finally:
             stop_process(process)
-
-
-def wait_until_ready(
-    process: subprocess.Popen[bytes], url: str, log_path: Path, timeout: float = 30
-) -> None:
-    """Return once the server at ``url`` answers ``/ready`` with 200; raise if its process
-    exits first (see ``log_path``) or ``timeout`` seconds pass."""
-    deadline = time.monotonic() + timeout
-    while True:
-        if process.poll() is not None:
-            raise RuntimeError(f"the server exited: see {log_path}")
-        with contextlib.suppress(httpx.HTTPError):
-            if httpx.get(f"{url}/ready", timeout=1).status_code == 200:
-                return
-        if time.monotonic() > deadline:
-            raise RuntimeError("the server did not become ready")
-        time.sleep(0.1)
-
-
-def stop_process(process: subprocess.Popen[bytes]) -> None:
-    """Terminate a server process, killing it if it has not ended within 10 seconds."""
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
 
 
 def admin_client(url: str) -> httpx.Client:

@@ -8,7 +8,6 @@ boto3, botocore's signing and the network exactly as it would against S3. Client
 from __future__ import annotations
 
 import contextlib
-import socket
 import subprocess
 import sys
 import tempfile
@@ -16,6 +15,8 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+
+from central_server.launch import free_port
 
 DUMMY_AWS_ENVIRONMENT = {
     "AWS_ACCESS_KEY_ID": "testing",
@@ -27,12 +28,6 @@ DUMMY_AWS_ENVIRONMENT = {
 
 _START_TIMEOUT = 20.0
 _ATTEMPTS = 3  # a freshly chosen free port may be taken before the server binds it
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _answers(endpoint: str) -> bool:
@@ -58,7 +53,7 @@ def running_s3_emulator() -> Iterator[str]:
     """Run a moto S3 server on 127.0.0.1 for the duration; yields its endpoint URL."""
     with tempfile.TemporaryFile() as log:
         for _ in range(_ATTEMPTS):
-            port = _free_port()
+            port = free_port()
             endpoint = f"http://127.0.0.1:{port}"
             process = subprocess.Popen(
                 [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
