@@ -1,6 +1,7 @@
 """``inspector-server``: run the central server, or administer its accounts from a shell.
 
     inspector-server --data DIR --port PORT [--host 127.0.0.1] [--demo] [--workers N]
+                     [--keep-alive SECONDS]
     inspector-server admin --data DIR user-add USERNAME --name NAME --role ROLE --region CODE
     inspector-server admin --data DIR user-revoke USERNAME | device-revoke ID | devices
     inspector-server admin --data DIR offline-grant DAYS
@@ -25,6 +26,12 @@ from central_server.state import OFFLINE_GRANT_KEY, open_state
 from central_server.users import AccountError, create_user, devices, revoke_device, revoke_user
 from inspector_app.sync.protocol import Role
 
+KEEP_ALIVE_SECONDS = 75
+"""Longer than the desktop client's idle-connection expiry (httpx: 5 s) and a load balancer's
+idle timeout (commonly 60 s): the side that closes an idle connection must be the client's,
+or a request sent just as the server closes it fails with a cut connection (uvicorn's own
+default, 5 s, equals httpx's: one request in a thousand did, with 200 clients)."""
+
 
 def _serve_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -35,6 +42,12 @@ def _serve_parser() -> argparse.ArgumentParser:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--demo", action="store_true", help="create the demo accounts")
     parser.add_argument("--workers", type=int, default=1, help="worker processes")
+    parser.add_argument(
+        "--keep-alive",
+        type=int,
+        default=KEEP_ALIVE_SECONDS,
+        help="seconds an idle connection stays open (longer than any client or proxy keeps it)",
+    )
     return parser
 
 
@@ -114,7 +127,13 @@ def _serve(argv: Sequence[str]) -> int:
             created = seed_demo(session)
         if created:
             print(f"demo accounts created: {', '.join(created)}", flush=True)
-    options = {"host": args.host, "port": args.port, "access_log": False, "log_level": "warning"}
+    options = {
+        "host": args.host,
+        "port": args.port,
+        "access_log": False,
+        "log_level": "warning",
+        "timeout_keep_alive": args.keep_alive,
+    }
     if args.workers > 1:
         # Migrated and seeded above, once; each worker then opens its own state.
         state.engine.dispose()

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import uuid
+import weakref
 from dataclasses import dataclass, field
 
 from sqlalchemy import Engine, select
@@ -30,6 +32,24 @@ class ServerState:
     store: BlobStore
     clock: HybridClock
     _clock_lock: threading.Lock = field(default_factory=threading.Lock)
+    _write_gates: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = field(
+        default_factory=weakref.WeakKeyDictionary
+    )
+
+    def write_gate(self) -> asyncio.Lock:
+        """The lock pushes queue on, on the event loop, before they take a worker thread.
+
+        Pushes write one after another anyway: every batch takes the next feed number, so its
+        transaction holds the counter row (PostgreSQL) or the database's one write lock
+        (SQLite). Waiting for that inside a worker thread kept the thread, and SQLite's busy
+        handler polls (sleeping up to 100 ms), so with 200 clients pulls queued behind
+        sleeping pushes. One lock per event loop: the test client runs its own loop.
+        """
+        loop = asyncio.get_running_loop()
+        gate = self._write_gates.get(loop)
+        if gate is None:
+            gate = self._write_gates[loop] = asyncio.Lock()
+        return gate
 
     def stamp(self) -> str:
         """A server clock stamp (for conflict records)."""

@@ -94,18 +94,24 @@ def create_app(state: ServerState) -> FastAPI:
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
     ) -> Response:
         started = time.perf_counter()
-        refusal = _version_refusal(request)
-        response = refusal if refusal is not None else await call_next(request)
-        route = request.scope.get("route")
-        LOGGER.info(
-            "request",
-            extra={
+
+        def fields(status: int) -> dict[str, object]:
+            route = request.scope.get("route")
+            return {
                 "method": request.method,
                 "route": getattr(route, "path", "unmatched"),
-                "status": response.status_code,
+                "status": status,
                 "ms": round((time.perf_counter() - started) * 1000, 1),
-            },
-        )
+            }
+
+        refusal = _version_refusal(request)
+        try:
+            response = refusal if refusal is not None else await call_next(request)
+        except Exception as error:
+            # The type only: a message can quote the request's values (patient data).
+            LOGGER.error("request failed", extra=fields(500) | {"error": type(error).__name__})
+            raise
+        LOGGER.info("request", extra=fields(response.status_code))
         return response
 
     return app

@@ -1,15 +1,18 @@
-"""Request dependencies: the server state, a database session, the signed-in principal."""
+"""Request dependencies: the server state and the signed-in principal.
+
+There is deliberately no database-session dependency: FastAPI closes a yielded dependency
+after the response, on a pool thread, so under load every thread waited for a connection
+held by a request waiting for a thread. Handlers open ``state.sessions()`` themselves.
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from sqlalchemy.orm import Session
 
 from central_server.api.errors import ApiError
 from central_server.auth import tokens
@@ -29,15 +32,6 @@ def get_state(request: Request) -> ServerState:
 
 
 StateDep = Annotated[ServerState, Depends(get_state)]
-
-
-def get_session(state: StateDep) -> Iterator[Session]:
-    """A session for one request (the route commits what it writes)."""
-    with state.sessions() as session:
-        yield session
-
-
-SessionDep = Annotated[Session, Depends(get_session)]
 
 
 def revoked_error(*, device: bool) -> ApiError:

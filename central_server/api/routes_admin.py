@@ -7,7 +7,7 @@ from datetime import datetime
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 
-from central_server.api.deps import AdminDep, SessionDep, reject_nul_text
+from central_server.api.deps import AdminDep, StateDep, reject_nul_text
 from central_server.api.errors import ApiError, responses
 from central_server.db.models import Device, User
 from central_server.users import (
@@ -57,41 +57,45 @@ def _device_row(device: Device, user: User) -> DeviceRow:
 
 
 @router.post("/users", responses=responses(401, 403, 409, 422, 426))
-def add_user(new: NewUser, _admin: AdminDep, session: SessionDep) -> UserInfo:
+def add_user(new: NewUser, _admin: AdminDep, state: StateDep) -> UserInfo:
     """Create an account."""
-    try:
-        user = create_user(session, **new.model_dump())
-    except AccountError as error:
-        raise ApiError(409, ErrorCode.INVALID, str(error)) from error
-    session.commit()
-    return user_info(user)
+    with state.sessions() as session:
+        try:
+            user = create_user(session, **new.model_dump())
+        except AccountError as error:
+            raise ApiError(409, ErrorCode.INVALID, str(error)) from error
+        session.commit()
+        return user_info(user)
 
 
 @router.post("/users/{username}/revoke", responses=responses(401, 403, 404, 426))
-def revoke_account(username: str, _admin: AdminDep, session: SessionDep) -> UserInfo:
+def revoke_account(username: str, _admin: AdminDep, state: StateDep) -> UserInfo:
     """Lock an account out at its next request, on every device."""
-    try:
-        user = revoke_user(session, username)
-    except AccountError as error:
-        raise ApiError(404, ErrorCode.NOT_FOUND, str(error)) from error
-    session.commit()
-    return user_info(user)
+    with state.sessions() as session:
+        try:
+            user = revoke_user(session, username)
+        except AccountError as error:
+            raise ApiError(404, ErrorCode.NOT_FOUND, str(error)) from error
+        session.commit()
+        return user_info(user)
 
 
 @router.get("/devices", responses=responses(401, 403, 426))
-def list_devices(_admin: AdminDep, session: SessionDep) -> list[DeviceRow]:
+def list_devices(_admin: AdminDep, state: StateDep) -> list[DeviceRow]:
     """Every registered device."""
-    return [_device_row(device, user) for device, user in devices(session)]
+    with state.sessions() as session:
+        return [_device_row(device, user) for device, user in devices(session)]
 
 
 @router.post("/devices/{device_id}/revoke", responses=responses(401, 403, 404, 426))
-def revoke(device_id: str, _admin: AdminDep, session: SessionDep) -> DeviceRow:
+def revoke(device_id: str, _admin: AdminDep, state: StateDep) -> DeviceRow:
     """Lock a device out; at its next contact it destroys its local keys."""
-    try:
-        device = revoke_device(session, device_id)
-    except AccountError as error:
-        raise ApiError(404, ErrorCode.NOT_FOUND, str(error)) from error
-    session.commit()
-    owner = session.get(User, device.user_id)
-    assert owner is not None
-    return _device_row(device, owner)
+    with state.sessions() as session:
+        try:
+            device = revoke_device(session, device_id)
+        except AccountError as error:
+            raise ApiError(404, ErrorCode.NOT_FOUND, str(error)) from error
+        session.commit()
+        owner = session.get(User, device.user_id)
+        assert owner is not None
+        return _device_row(device, owner)

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect
 
-from central_server.api.deps import PrincipalDep, SessionDep, StateDep
+from central_server.api.deps import PrincipalDep, StateDep
 from central_server.api.errors import ApiError, responses
 from central_server.blobs.store import HashMismatchError, OffsetMismatchError
 from central_server.db.models import Blob, BlobHolder, utc_now
@@ -37,7 +37,7 @@ Sha = Annotated[str, Path(pattern=SHA256_PATTERN)]
 
 
 def _status(
-    state: StateDep, session: SessionDep, principal: Principal, sha256: str, size: int
+    state: StateDep, session: Session, principal: Principal, sha256: str, size: int
 ) -> BlobStatus:
     stored = session.get(Blob, sha256)
     if stored is not None and holds_blob(session, principal, sha256):
@@ -53,10 +53,11 @@ def start_upload(
     request: BlobUploadRequest,
     principal: PrincipalDep,
     state: StateDep,
-    session: SessionDep,
 ) -> BlobStatus:
     """How much of this blob the server holds: all (dedup), some (resume) or none."""
-    return _status(state, session, principal, sha256, request.size)
+    # Sessions live inside handlers, never in a yielded dependency (see routes_sync.push).
+    with state.sessions() as session:
+        return _status(state, session, principal, sha256, request.size)
 
 
 @router.patch("/{sha256}/upload", responses=responses(400, 401, 403, 409, 413, 422, 426, 503))
@@ -156,18 +157,20 @@ def download(
     sha256: Sha,
     principal: PrincipalDep,
     state: StateDep,
-    session: SessionDep,
     range_header: Annotated[str | None, Header(alias="Range")] = None,
 ) -> Response:
     """The blob's bytes (a ``Range`` resumes a download) when a visible record points to it."""
-    stored = session.get(Blob, sha256)
-    if stored is None or not may_download(session, principal, sha256):
-        raise ApiError(404, ErrorCode.NOT_FOUND, "No such blob among the records you may see.")
-    span = _range(range_header, stored.size)
-    start, end = span or (0, stored.size)
+    # The session closes before the bytes stream: a slow download holds no connection.
+    with state.sessions() as session:
+        stored = session.get(Blob, sha256)
+        if stored is None or not may_download(session, principal, sha256):
+            raise ApiError(404, ErrorCode.NOT_FOUND, "No such blob among the records you may see.")
+        size = stored.size
+    span = _range(range_header, size)
+    start, end = span or (0, size)
     headers = {"Content-Length": str(end - start), "Accept-Ranges": "bytes"}
     if span:
-        headers["Content-Range"] = f"bytes {start}-{end - 1}/{stored.size}"
+        headers["Content-Range"] = f"bytes {start}-{end - 1}/{size}"
     return StreamingResponse(
         state.store.read(sha256, start, end),
         status_code=206 if span else 200,

@@ -5,10 +5,13 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
+from starlette.concurrency import run_in_threadpool
 
 from central_server.api.deps import PrincipalDep, StateDep, reject_nul_text
 from central_server.api.errors import ApiError, responses
 from central_server.db.models import utc_now
+from central_server.state import ServerState
+from central_server.sync.access import Principal
 from central_server.sync.feed import read_page, record_state
 from central_server.sync.push import apply_batch, too_far_ahead
 from inspector_app.sync.hlc import InvalidStampError
@@ -24,7 +27,7 @@ router = APIRouter(prefix="/v1/sync", tags=["sync"], dependencies=[Depends(rejec
 
 
 @router.post("/push", responses=responses(401, 403, 422, 426))
-def push(request: PushRequest, principal: PrincipalDep, state: StateDep) -> PushResponse:
+async def push(request: PushRequest, principal: PrincipalDep, state: StateDep) -> PushResponse:
     """Apply a batch; each change once (a replay is answered "duplicate")."""
     if request.device_id != principal.device_id:
         raise ApiError(403, ErrorCode.FORBIDDEN, "A batch is pushed by the device that made it.")
@@ -43,6 +46,11 @@ def push(request: PushRequest, principal: PrincipalDep, state: StateDep) -> Push
                 state.observe(change.hlc)
     except InvalidStampError as error:
         raise ApiError(422, ErrorCode.INVALID, str(error)) from error
+    async with state.write_gate():
+        return await run_in_threadpool(_apply, state, principal, request)
+
+
+def _apply(state: ServerState, principal: Principal, request: PushRequest) -> PushResponse:
     # The session lives inside the handler, not in a dependency: FastAPI closes a yielded
     # dependency after the response, on a pool thread, so under load every thread waited for
     # a connection held by a request waiting for a thread (200 clients: all timed out).

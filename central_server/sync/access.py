@@ -13,6 +13,7 @@ it, so nothing can be downloaded that the feed would not deliver, and the other 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, and_, false, or_, select, true
@@ -133,8 +134,13 @@ def write_refusal(
     *,
     exists: bool,
     created_by: str | None,
+    member_of: Callable[[], set[str]] | None = None,
 ) -> str | None:
-    """Why the principal may not write this record, or None when it may."""
+    """Why the principal may not write this record, or None when it may.
+
+    ``member_of`` answers :func:`member_tasks` for a caller that asks many times in one
+    transaction (a push batch) and keeps the answer between its changes.
+    """
     if principal.role is Role.ADMIN:
         return None
     if scope.kind == "global":
@@ -161,7 +167,8 @@ def write_refusal(
             None if created_by == principal.username else "reference data is changed by supervisors"
         )
     assert scope.task_id is not None
-    if scope.task_id in member_tasks(session, principal):
+    tasks = member_of() if member_of is not None else member_tasks(session, principal)
+    if scope.task_id in tasks:
         return None
     if spec.name == "inspection_task" and not exists:
         return None if principal.role is Role.TEAM_LEADER else "only a team leader creates a task"

@@ -73,12 +73,27 @@ class Rejected(Exception):
         self.retryable = retryable
 
 
+# Records whose change can change which tasks the pusher is on.
+_MEMBERSHIP_ENTITIES = frozenset({"inspection_task", "team_membership", "inspector"})
+
+
 @dataclass
 class _Batch:
     session: Session
     principal: Principal
     seq: int
     stamp: Callable[[], str]
+    _member_of: set[str] | None = None
+
+    def member_of(self) -> set[str]:
+        """The pusher's tasks, looked up once per batch (it was half a batch's time), and
+        again only after a change to a task, a team or an inspector."""
+        if self._member_of is None:
+            self._member_of = access.member_tasks(self.session, self.principal)
+        return self._member_of
+
+    def forget_membership(self) -> None:
+        self._member_of = None
 
 
 def _load(session: Session, entity: str, entity_id: str) -> Record | None:
@@ -218,10 +233,17 @@ def _apply(batch: _Batch, change: Change) -> int:
         scope,
         exists=record is not None,
         created_by=record.created_by if record else None,
+        member_of=batch.member_of,
     )
     if refusal is None and record is not None and _scope_of(record) != scope:
         refusal = access.write_refusal(
-            session, principal, spec, _scope_of(record), exists=True, created_by=record.created_by
+            session,
+            principal,
+            spec,
+            _scope_of(record),
+            exists=True,
+            created_by=record.created_by,
+            member_of=batch.member_of,
         )
     if refusal is not None:
         raise Rejected(ErrorCode.FORBIDDEN, refusal)
@@ -242,6 +264,8 @@ def _apply(batch: _Batch, change: Change) -> int:
     record.seq = batch.seq
     record.updated_at, record.updated_by = max(now, change.at), change.actor
     session.flush()
+    if spec.name in _MEMBERSHIP_ENTITIES:
+        batch.forget_membership()
     _index(batch, spec, record, merged.fields)
     for conflict in merged.conflicts:
         _add_conflict(batch, record, conflict)
