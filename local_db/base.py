@@ -47,6 +47,9 @@ class SyncedMixin:
     # checklist item, a link per pair): their id derives from it (``ids.natural_id``), so the
     # same row made offline on two laptops is one record, not two that refuse each other.
     __natural_id__: ClassVar[bool] = False
+    # Columns holding this laptop's own surrogate key of a bulk row that does not sync
+    # (a claim's integer id): never sent, filled on arrival from the record's natural key.
+    __local_columns__: ClassVar[frozenset[str]] = frozenset()
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     revision: Mapped[int] = mapped_column(default=0)

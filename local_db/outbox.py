@@ -60,7 +60,9 @@ def _changed_columns(obj: SyncedMixin) -> list[str]:
     return [
         attr.key
         for attr in state.mapper.column_attrs
-        if attr.key not in SYNC_BOOKKEEPING_COLUMNS and state.attrs[attr.key].history.has_changes()
+        if attr.key not in SYNC_BOOKKEEPING_COLUMNS
+        and attr.key not in obj.__local_columns__
+        and state.attrs[attr.key].history.has_changes()
     ]
 
 
@@ -185,7 +187,11 @@ def _before_flush(session: Session, _flush_context: UOWTransaction, _instances: 
         obj.created_at = obj.updated_at = now
         obj.created_by = obj.updated_by = actor
         fields = [a.key for a in inspect(obj).mapper.column_attrs]
-        fields = [f for f in fields if f not in SYNC_BOOKKEEPING_COLUMNS]
+        fields = [
+            f
+            for f in fields
+            if f not in SYNC_BOOKKEEPING_COLUMNS and f not in obj.__local_columns__
+        ]
         _record(session, obj, OutboxOperation.INSERT, fields, actor)
     for obj in dirty:
         changed = _changed_columns(obj)

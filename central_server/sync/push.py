@@ -162,7 +162,12 @@ def _check_fixed(spec: EntitySpec, record: Record, incoming: dict[str, Any]) -> 
     altered = [
         name
         for name, value in incoming.items()
-        if name in stored and stored[name] != value and spec.is_fixed(name)
+        if name in stored
+        and stored[name] != value
+        and spec.is_fixed(name)
+        # A fixed field of a mutable record left empty at first (an extract written after
+        # its batch) may be filled once; an immutable record never changes.
+        and (spec.immutable or stored[name] is not None)
     ]
     if altered:
         raise Rejected(

@@ -58,15 +58,26 @@ def _progress(args: argparse.Namespace) -> Any:
 
 
 def _target(profile: OpenProfile, args: argparse.Namespace) -> dict[str, str | None]:
-    """``case_id`` / ``institution_id`` keyword arguments from --case or --institution."""
+    """``case_id`` / ``institution_id`` (/ ``task_id``) keyword arguments from --case,
+    --institution or --task."""
     from inspector_app.casework.access import CaseNotFoundError
-    from inspector_app.settlement_import.service import find_case_id, find_institution_id
+    from inspector_app.settlement_import.service import (
+        find_case_id,
+        find_institution_id,
+        find_task_id,
+    )
 
     if args.case:
         case_id = find_case_id(profile, args.case)
         if case_id is None:
             raise CaseNotFoundError(args.case)
         return {"case_id": case_id, "institution_id": None}
+    if getattr(args, "task", None):
+        return {
+            "case_id": None,
+            "institution_id": None,
+            "task_id": find_task_id(profile, args.task),
+        }
     institution_id = find_institution_id(profile, args.institution)
     if institution_id is None:
         raise LookupError(
@@ -408,10 +419,15 @@ def _reading_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _target_options(parser: argparse.ArgumentParser) -> None:
+def _target_options(parser: argparse.ArgumentParser, *, task: bool = False) -> None:
     target = parser.add_mutually_exclusive_group(required=True)
     target.add_argument("--case", help=_("case file id or number (the files become evidence)"))
     target.add_argument("--institution", help=_("institution code (no case: no evidence)"))
+    if task:
+        target.add_argument(
+            "--task",
+            help=_("task id or number of an upcoming inspection: the data goes to its team"),
+        )
     parser.add_argument("--mapping", help=_("saved column mapping to use (default: automatic)"))
     parser.add_argument("--source-system", help=_("extraction record: the system exported from"))
     parser.add_argument("--query", help=_("extraction record: the query or screen used"))
@@ -426,7 +442,7 @@ def _add_import(actions: Any) -> None:
     command.add_argument("--profile", type=Path, required=True)
     command.add_argument("--claims", type=Path, required=True, help=_("claims file (CSV/XLSX)"))
     command.add_argument("--lines", type=Path, help=_("lines file (CSV/XLSX)"))
-    _target_options(command)
+    _target_options(command, task=True)
     _reading_options(command)
     command.set_defaults(handler=_guarded(_cmd_import))
 

@@ -35,6 +35,9 @@ def _cmd_sync(args: argparse.Namespace) -> int:
                     size=report.bytes_up))  # fmt: skip
     down = _("Down: {records} records, {blobs} files, {size} bytes")
     print(down.format(records=report.pulled, blobs=report.blobs_down, size=report.bytes_down))
+    if report.extracts_written or report.extracts_loaded:
+        extracts = _("Settlement data: {written} batches packed to go up, {loaded} loaded")
+        print(extracts.format(written=report.extracts_written, loaded=report.extracts_loaded))
     if report.conflicts:
         print(_("Conflicts to resolve: {count}").format(count=report.conflicts))
     if report.parked:

@@ -143,6 +143,8 @@ class RunSummary:
     bytes_down: int
     failures: tuple[str, ...]
     sign_in_needed: bool
+    extracts_loaded: int = 0
+    """Settlement batches whose claims arrived (their extract downloaded and loaded)."""
 
     @property
     def ok(self) -> bool:
@@ -213,6 +215,7 @@ def record_run(
         "bytes_down": report.bytes_down,
         "failures": list(report.failures),
         "sign_in_needed": report.sign_in_needed,
+        "extracts_loaded": report.extracts_loaded,
     }
     with profile.session() as session:
         local_state.put(session, LAST_RUN, json.dumps(summary, ensure_ascii=False))

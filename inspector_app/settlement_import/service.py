@@ -34,6 +34,7 @@ from inspector_app.casework.access import (
     RECORDING_USER_ROLES,
     NotAllowedError,
     require_recording,
+    team_standing,
     user_role,
 )
 from inspector_app.evidence.recording import ExtractionInput
@@ -55,7 +56,7 @@ from inspector_app.settlement_import.settlement_rows import (
 )
 from inspector_app.settlement_import.sources import ImportSource, Table, open_table
 from inspector_app.version import __version__
-from local_db.enums import ImportFileRole
+from local_db.enums import ImportFileRole, TaskStatus
 from local_db.ids import new_id
 from local_db.models import InspectionTask, Institution, SettlementBatch
 from local_db.settlement_load import (
@@ -85,10 +86,12 @@ class NothingImportedError(ImportRefusedError):
 
 @dataclass(frozen=True)
 class ImportTarget:
-    """Where an import goes: always an institution, and the case when there is one."""
+    """Where an import goes: always an institution, and the case when there is one, or the
+    task of an upcoming inspection the data is prepared for (before its case exists)."""
 
     institution_id: str
     case_id: str | None
+    task_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -123,8 +126,40 @@ class ImportSummary:
     seconds: float
 
 
+def resolve_task_target(profile: OpenProfile, task_id: str) -> ImportTarget:
+    """An upcoming inspection's task as the place of an extract prepared before it starts.
+
+    The rows then travel to the task's team only. The user must record in the task's team;
+    a sealed task is refused while it is sealed (its data would name its target).
+
+    Raises:
+        ImportRefusedError: no such task, a closed one, or one still sealed.
+        NotAllowedError: the user's standing in the task's team does not allow recording.
+    """
+    with profile.read_session() as session:
+        task = session.get(InspectionTask, task_id)
+        if task is None or task.deleted_at is not None:
+            raise ImportRefusedError(
+                _("No inspection task {id} in this profile.").format(id=task_id)
+            )
+        if task.status is TaskStatus.CLOSED:
+            raise ImportRefusedError(_("The task is closed."))
+        if task.institution_id is None:
+            raise ImportRefusedError(
+                _("A sealed task's target stays sealed until it is opened on site; load its "
+                  "settlement data there.")
+            )  # fmt: skip
+        if not team_standing(session, profile, task_id).can_record:
+            raise NotAllowedError(_("Your role in this inspection team does not allow changes."))
+        return ImportTarget(institution_id=task.institution_id, case_id=None, task_id=task.id)
+
+
 def resolve_target(
-    profile: OpenProfile, *, case_id: str | None, institution_id: str | None
+    profile: OpenProfile,
+    *,
+    case_id: str | None,
+    institution_id: str | None,
+    task_id: str | None = None,
 ) -> ImportTarget:
     """The institution (and case) an import goes to; the user must be able to record.
 
@@ -139,6 +174,11 @@ def resolve_target(
             that does not record.
         CaseNotFoundError: see ``casework.access``.
     """
+    if task_id is not None and case_id is None:
+        target = resolve_task_target(profile, task_id)
+        if institution_id is not None and institution_id != target.institution_id:
+            raise ImportRefusedError(_("The task concerns another institution."))
+        return target
     with profile.read_session() as session:
         if case_id is None:
             if institution_id is None or session.get(Institution, institution_id) is None:
@@ -174,6 +214,23 @@ def find_case_id(profile: OpenProfile, reference: str) -> str | None:
     with profile.read_session() as session:
         case = resolve_case(session, reference)
         return None if case is None else case.id
+
+
+def find_task_id(profile: OpenProfile, reference: str) -> str:
+    """A task's id from its id or its task number.
+
+    Raises:
+        ImportRefusedError: no such task.
+    """
+    with profile.read_session() as session:
+        found = session.scalar(
+            select(InspectionTask.id).where(
+                (InspectionTask.id == reference) | (InspectionTask.task_number == reference)
+            )
+        )
+    if found is None:
+        raise ImportRefusedError(_("No inspection task {id} in this profile.").format(id=reference))
+    return found
 
 
 def find_institution_id(profile: OpenProfile, code: str) -> str | None:
@@ -258,6 +315,7 @@ def import_settlement(
     lines_mapping: ColumnMapping | None = None,
     case_id: str | None = None,
     institution_id: str | None = None,
+    task_id: str | None = None,
     extraction: ExtractionInput | None = None,
     progress: Progress,
 ) -> ImportSummary:
@@ -267,6 +325,8 @@ def import_settlement(
         claims_mapping, lines_mapping: None maps the columns automatically by their headers.
         case_id: the case the data is evidence in (its files become evidence items); or
         institution_id: without a case, only the institution (no evidence is recorded).
+        task_id: without a case, the upcoming inspection the data is prepared for: it goes
+            to that task's team (see ``resolve_task_target``).
         extraction: how the files were obtained; None records a generic description.
 
     Raises:
@@ -281,7 +341,9 @@ def import_settlement(
         Cancelled: ``progress`` was cancelled; no batch was written.
     """
     started = time.perf_counter()
-    target = resolve_target(profile, case_id=case_id, institution_id=institution_id)
+    target = resolve_target(
+        profile, case_id=case_id, institution_id=institution_id, task_id=task_id
+    )
     with ExitStack() as stack:
         claim_file = _open(stack, ImportFileRole.CLAIMS, claims, claims_mapping)
         line_file = _open(stack, ImportFileRole.LINES, lines, lines_mapping) if lines else None
@@ -294,8 +356,8 @@ def import_settlement(
                 )  # fmt: skip
         batch = SettlementBatch(
             id=new_id(), institution_id=target.institution_id, case_id=target.case_id,
-            source=_source_text(opened), source_sha256="", period_start="", period_end="",
-            loaded_at=utc_now(),
+            task_id=target.task_id, source=_source_text(opened), source_sha256="",
+            period_start="", period_end="", loaded_at=utc_now(),
         )  # fmt: skip
         summary = _load(
             profile, batch=batch, claim_file=claim_file, line_file=line_file,

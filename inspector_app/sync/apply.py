@@ -10,6 +10,7 @@ records write no outbox rows: they are the server's already.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import Enum
@@ -24,7 +25,7 @@ from inspector_app.sync import local_state
 from inspector_app.sync.entities import RANK
 from inspector_app.sync.protocol import RecordState
 from local_db.base import Base, SyncedMixin
-from local_db.models import Region, SyncParked
+from local_db.models import Claim, Region, SampleDraw, SyncParked
 from local_db.outbox import REMOTE_APPLY_KEY
 from local_db.types import UTCDateTime, utc_now
 
@@ -97,6 +98,27 @@ def _hold_back_links(session: Session, mapper: Mapper[Any], values: dict[str, An
     return cleared
 
 
+def _claim_of_review(session: Session, values: dict[str, Any]) -> dict[str, Any]:
+    """This laptop's claim row of a claim review: by its draw's batch and settlement number."""
+    draw = session.get(SampleDraw, values.get("draw_id"))
+    if draw is None:
+        raise _Park(f"sample_draw {values.get('draw_id')} has not arrived")
+    claim_id = session.scalar(
+        select(Claim.id).where(
+            Claim.batch_id == draw.batch_id, Claim.settlement_no == values.get("settlement_no")
+        )
+    )
+    if claim_id is None:
+        raise _Park(f"the claims of settlement_batch {draw.batch_id} are not on this laptop yet")
+    return {"claim_id": claim_id}
+
+
+# How a record with local columns (``SyncedMixin.__local_columns__``) finds their values.
+_LOCAL_KEYS: dict[str, Callable[[Session, dict[str, Any]], dict[str, Any]]] = {
+    "claim_review": _claim_of_review,
+}
+
+
 def _apply_one(
     session: Session, model: type[Base], state: RecordState, pending: set[str]
 ) -> str | None:
@@ -112,6 +134,11 @@ def _apply_one(
     existing = session.get(model, identity)
     if existing is not None and state.entity in IMMUTABLE_LOCAL:
         return None
+    if issubclass(model, SyncedMixin) and model.__local_columns__:
+        for name in model.__local_columns__:
+            values.pop(name, None)  # another laptop's row ids mean nothing here
+        if existing is None:
+            values.update(_LOCAL_KEYS[state.entity](session, values))
     deferred = _hold_back_links(session, mapper, values)
     if issubclass(model, SyncedMixin):
         values.update(

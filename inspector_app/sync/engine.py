@@ -33,6 +33,11 @@ from inspector_app.sync.client import (
     update_required,
 )
 from inspector_app.sync.entities import BY_NAME
+from inspector_app.sync.extracts import (
+    load_received_extracts,
+    wanted_extracts,
+    write_missing_extracts,
+)
 from inspector_app.sync.hlc import HybridClock, wall_millis
 from inspector_app.sync.outbox_batches import next_batch, pending_fields, record_outcomes
 from inspector_app.sync.protocol import (
@@ -77,6 +82,10 @@ class SyncReport:
     bytes_up: int = 0
     blobs_down: int = 0
     bytes_down: int = 0
+    extracts_written: int = 0
+    """Settlement batches whose rows were packed into an extract to go up."""
+    extracts_loaded: int = 0
+    """Settlement batches whose rows were loaded from an extract that came down."""
     failures: list[str] = field(default_factory=list)
     sign_in_needed: bool = False
     """No kept sign-in works and no password was given: ask the user for it."""
@@ -320,9 +329,25 @@ class SyncEngine:
 
     def _full_run(self) -> None:
         self._connect()
+        self.report.extracts_written = write_missing_extracts(self.profile).written
         self._push()
         self._pull()
+        self._load_extracts()
         self._link_inspector()
+
+    def _load_extracts(self) -> None:
+        """Rows of batches whose extract came down; then the records that waited for them."""
+        loaded = load_received_extracts(self.profile)
+        self.report.extracts_loaded += loaded.loaded
+        self.report.failures.extend(loaded.failures)
+        if loaded.loaded:
+            with self.profile.session() as session:
+                pending = pending_fields(session)
+                for _round in range(10):
+                    if not retry_parked(session, pending).unparked:
+                        break
+            with self.profile.read_session() as session:
+                self.report.parked = len(session.scalars(select(SyncParked.entity)).all())
 
     def _push(self) -> None:
         self._emit("push")
@@ -364,7 +389,7 @@ class SyncEngine:
                 sha = change.fields.get(name)
                 if not sha or not blobs.has_local(self.profile, sha):
                     continue
-                size = int(change.fields.get("size_bytes") or 0)
+                size = int(change.fields.get(spec.size_field) or 0)
                 sent = self._call(
                     partial(blobs.upload, self.profile, self.client, sha, size, self._moved)
                 )
@@ -402,6 +427,7 @@ class SyncEngine:
             # fetch is fetched now.
             wanted = set(session.scalars(select(EvidenceItem.sha256)))
             wanted |= set(session.scalars(select(IssuedDocument.sha256)))
+            wanted |= wanted_extracts(session)
         for sha in sorted(wanted):
             if blobs.has_local(self.profile, sha):
                 continue

@@ -46,12 +46,15 @@ class EntitySpec:
     rules: tuple[ScopeRule, ...]
     # Immutable records (custody events, issued documents) accept no update: a correction
     # is a new, linked record. ``fixed_fields`` are immutable within a mutable record (an
-    # evidence item's content and capture; its withdrawal may still change).
+    # evidence item's content and capture; its withdrawal may still change) once they hold
+    # a value (a batch's extract is written after the batch).
     immutable: bool = False
     fixed_fields: tuple[str, ...] = ()
     # Fields holding the SHA-256 of a content-addressed blob that must reach the server
     # before the record does.
     blob_fields: tuple[str, ...] = ()
+    # The field holding the plaintext size of the record's blob (for the upload).
+    size_field: str = "size_bytes"
     # Reference data changes only through supervisors and administrators once it exists.
     reference: bool = False
 
@@ -111,7 +114,14 @@ ENTITIES: tuple[EntitySpec, ...] = (
     EntitySpec("issued_document", (_case(),), immutable=True, blob_fields=("sha256",)),
     EntitySpec(
         "settlement_batch",
-        (_case(), ScopeRule(ScopeKind.INSTITUTION, "institution_id")),
+        (
+            _case(),
+            ScopeRule(ScopeKind.TASK, "task_id"),
+            ScopeRule(ScopeKind.INSTITUTION, "institution_id"),
+        ),
+        fixed_fields=("institution_id", "extract_sha256"),
+        blob_fields=("extract_sha256",),
+        size_field="extract_size",
     ),
     EntitySpec(
         "inventory_batch",

@@ -74,6 +74,9 @@ class ClaimReview(SyncedMixin, Base):
     __tablename__ = "claim_review"
     __sync_entity__ = "claim_review"
     __natural_id__ = True
+    # Claims do not sync row by row; each laptop finds its own row by the draw's batch and
+    # the settlement number (``inspector_app.sync.apply``).
+    __local_columns__ = frozenset({"claim_id"})
     __table_args__ = (UniqueConstraint("draw_id", "settlement_no"),)
 
     draw_id: Mapped[str] = mapped_column(ForeignKey("sample_draw.id"), index=True)

@@ -2,7 +2,8 @@
 
 Claims and lines are bulk data (a large hospital's year is millions of lines), so they are
 not synced row by row: each load is one ``SettlementBatch``, a synced entity that names the
-source and its SHA-256, and the batch is written in a single transaction with its rows.
+source and its SHA-256, and the batch is written in a single transaction with its rows. The
+rows travel as one blob, the batch's extract; a laptop that receives it loads the rows.
 Money is integer fen; item codes are text, never numbers. Times are the institution's local
 wall-clock time as exported (no zone), kept as ISO text.
 """
@@ -28,6 +29,11 @@ class SettlementBatch(SyncedMixin, Base):
 
     institution_id: Mapped[str] = mapped_column(ForeignKey("institution.id"), index=True)
     case_id: Mapped[str | None] = mapped_column(ForeignKey("case_file.id"), default=None)
+    # An extract prepared for an upcoming inspection, before its case exists: it travels
+    # to the task's team only (a batch with neither lies with its institution's region).
+    task_id: Mapped[str | None] = mapped_column(
+        ForeignKey("inspection_task.id"), default=None, index=True
+    )
     source: Mapped[str] = mapped_column(String(256))
     source_sha256: Mapped[str] = mapped_column(String(64))
     period_start: Mapped[str] = mapped_column(String(10))
@@ -42,6 +48,11 @@ class SettlementBatch(SyncedMixin, Base):
     evidence_id: Mapped[str | None] = mapped_column(ForeignKey("evidence_item.id"), default=None)
     rejected_count: Mapped[int] = mapped_column(default=0)
     import_detail: Mapped[str] = mapped_column(Text, default="{}")
+    # The claims and lines as one content-addressed blob in the encrypted store (written
+    # before the batch first syncs; ``settlement_import.extract``): how the other laptops
+    # of the team get the rows.
+    extract_sha256: Mapped[str | None] = mapped_column(String(64), default=None)
+    extract_size: Mapped[int] = mapped_column(default=0)
 
 
 class Claim(Base):

@@ -482,3 +482,44 @@ def test_the_progress_counts_bytes_of_csv_and_rows_of_workbooks(qtbot: QtBot) ->
     assert page.detail.text().startswith("1.0 KB of 4.0 KB · ")
     page.set_progress(0, None, "Saving the import")
     assert page.bar.maximum() == 0  # busy, no total
+
+
+def test_settlement_data_prepared_for_an_upcoming_inspection(
+    qtbot: QtBot, demo_context: ShellContext, demo_profile: OpenProfile, tmp_path: Path
+) -> None:
+    from inspector_app.settlement_import.export_csv import export_batch
+    from local_db.models import InspectionTask
+
+    with demo_profile.read_session() as session:
+        upcoming = session.scalar(
+            select(InspectionTask).where(InspectionTask.task_number == "YBJC2026008")
+        )
+        sealed = session.scalar(
+            select(InspectionTask).where(InspectionTask.task_number == "YBJC2026002")
+        )
+        source_batch = session.scalar(select(SettlementBatch.id))
+    assert upcoming is not None and sealed is not None and source_batch is not None
+    exported = export_batch(profile=demo_profile, batch_id=source_batch, folder=tmp_path)
+    dialog = open_wizard(qtbot, demo_context)
+    source = dialog.source_page
+    labels = [source.target_combo.itemText(i) for i in range(source.target_combo.count())]
+    assert any(text.startswith("Upcoming inspection YBJC2026008") for text in labels)
+    assert not any("YBJC2026002" in text for text in labels)  # sealed: its target is unknown
+    source.set_kind(ImportKind.INVENTORY)
+    inventory_labels = [source.target_combo.itemText(i) for i in range(source.target_combo.count())]
+    assert not any(text.startswith("Upcoming inspection") for text in inventory_labels)
+    source.set_kind(ImportKind.SETTLEMENT)
+    assert source.select_target(task_id=upcoming.id)
+    assert "upcoming inspection" in source.target_note.text()
+    assert not source.extraction_box.isEnabled()
+    source.set_file("claims", exported.claims_path)
+    source.set_file("lines", exported.lines_path)
+    to_check_page(qtbot, dialog)
+    run_import(qtbot, dialog)
+    outcome = dialog.outcome
+    assert outcome is not None and outcome.refused == 0
+    with demo_profile.read_session() as session:
+        batch = session.get_one(SettlementBatch, outcome.batch_id)
+        assert (batch.task_id, batch.case_id) == (upcoming.id, None)
+        assert batch.institution_id == upcoming.institution_id
+    assert count(demo_profile, Claim, Claim.batch_id == outcome.batch_id) == exported.claims

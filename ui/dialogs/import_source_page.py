@@ -36,6 +36,7 @@ from inspector_app.evidence.recording import ExtractionInput
 from inspector_app.i18n import _
 from inspector_app.profiles import OpenProfile
 from inspector_app.progress import Progress
+from local_db.enums import TaskStatus
 from ui.context import ShellContext
 from ui.dialogs.import_common import SLOTS, FileSlot, ImportKind, handle_failure
 from ui.workers import Operation
@@ -53,9 +54,16 @@ class TargetChoice:
     case_number: str = ""
     title: str = ""
     institution_code: str = ""
+    task_id: str | None = None
+    """Set for an upcoming inspection's task: the data is prepared for its team."""
+    task_number: str = ""
 
     def label(self) -> str:
         """How the choice reads in the list."""
+        if self.task_id is not None:
+            return _("Upcoming inspection {number} · {institution} — {title}").format(
+                number=self.task_number, institution=self.institution_name, title=self.title
+            )
         if self.case_id is not None:
             return _("Case {number} · {institution} — {title}").format(
                 number=self.case_number, institution=self.institution_name, title=self.title
@@ -92,6 +100,7 @@ def import_targets(profile: OpenProfile) -> list[TargetChoice]:
                 title=case.task_title,
             )
         )
+    choices += _upcoming_tasks(profile)
     if not may_import_without_case(profile):
         return choices  # data outside a case is loaded only by a recording role
     for place in task_form_choices(profile=profile).institutions:
@@ -101,6 +110,34 @@ def import_targets(profile: OpenProfile) -> list[TargetChoice]:
                 institution_id=place.id,
                 institution_name=place.label,
                 institution_code=place.detail,
+            )
+        )
+    return choices
+
+
+def _upcoming_tasks(profile: OpenProfile) -> list[TargetChoice]:
+    """Assigned tasks whose settlement data the user may prepare before the inspection
+    (checked by the import's own rule, ``resolve_task_target``)."""
+    from inspector_app.services.tasks import list_tasks
+    from inspector_app.settlement_import import ImportRefusedError
+    from inspector_app.settlement_import.service import resolve_task_target
+
+    choices: list[TargetChoice] = []
+    for task in list_tasks(profile=profile):
+        if task.status is not TaskStatus.ASSIGNED or task.sealed:
+            continue
+        try:
+            target = resolve_task_target(profile, task.id)
+        except (ImportRefusedError, PermissionError, LookupError):
+            continue
+        choices.append(
+            TargetChoice(
+                case_id=None,
+                institution_id=target.institution_id,
+                institution_name=task.institution_name or "",
+                title=task.title,
+                task_id=task.id,
+                task_number=task.number,
             )
         )
     return choices
@@ -317,6 +354,7 @@ class ImportSourcePage(QWidget):
         for widget in (self.period_check, self.period_start, self.period_to, self.period_end):
             widget.setVisible(inventory)
         self._prefill()
+        self._fill_targets()  # upcoming tasks are offered for settlement data only
         self._explain()
         self.changed.emit()
 
@@ -396,12 +434,19 @@ class ImportSourcePage(QWidget):
             return
         current = self.target()
         wanted = current.case_id if current else self.wanted_case
-        wanted_institution = current.institution_id if current and not current.case_id else None
+        wanted_task = current.task_id if current else None
+        wanted_institution = (
+            current.institution_id
+            if current and not current.case_id and not current.task_id
+            else None
+        )
         box = self.target_combo
         box.blockSignals(True)
         box.clear()
         cases = [t for t in self.targets if t.case_id is not None]
-        places = [t for t in self.targets if t.case_id is None]
+        if self.kind() is ImportKind.SETTLEMENT:  # 进销存 is loaded on site, into a case
+            cases += [t for t in self.targets if t.task_id is not None]
+        places = [t for t in self.targets if t.case_id is None and t.task_id is None]
         for number, choice in enumerate(cases):
             box.addItem(choice.label(), number)
         if cases and places:
@@ -416,10 +461,15 @@ class ImportSourcePage(QWidget):
             if data is None:
                 continue
             choice = ordered[data]
-            if (wanted is not None and choice.case_id == wanted) or (
-                wanted_institution is not None
-                and choice.case_id is None
-                and choice.institution_id == wanted_institution
+            if (
+                (wanted is not None and choice.case_id == wanted)
+                or (wanted_task is not None and choice.task_id == wanted_task)
+                or (
+                    wanted_institution is not None
+                    and choice.case_id is None
+                    and choice.task_id is None
+                    and choice.institution_id == wanted_institution
+                )
             ):
                 index = position
                 break
@@ -435,18 +485,28 @@ class ImportSourcePage(QWidget):
         return self._ordered[int(data)]
 
     def select_target(
-        self, *, case_id: str | None = None, institution_id: str | None = None
+        self,
+        *,
+        case_id: str | None = None,
+        institution_id: str | None = None,
+        task_id: str | None = None,
     ) -> bool:
-        """Choose a case, or an institution without a case (for callers and tests)."""
+        """Choose a case, an upcoming task, or an institution alone (for callers and tests)."""
         for position in range(self.target_combo.count()):
             data = self.target_combo.itemData(position)
             if data is None:
                 continue
             choice = self._ordered[int(data)]
-            if (case_id is not None and choice.case_id == case_id) or (
-                case_id is None
-                and choice.case_id is None
-                and choice.institution_id == institution_id
+            if (
+                (case_id is not None and choice.case_id == case_id)
+                or (task_id is not None and choice.task_id == task_id)
+                or (
+                    case_id is None
+                    and task_id is None
+                    and choice.case_id is None
+                    and choice.task_id is None
+                    and choice.institution_id == institution_id
+                )
             ):
                 self.target_combo.setCurrentIndex(position)
                 return True
@@ -466,6 +526,12 @@ class ImportSourcePage(QWidget):
             text = _("Reading the cases…")
         elif not self.targets:
             text = _("There is no open case you may record in, and no institution.")
+        elif chosen is not None and chosen.task_id is not None:
+            text = _(
+                "Prepared for the upcoming inspection: the data goes to the task's team with the "
+                "next sync, and is there for its case on site. Nothing is recorded as evidence "
+                "until then."
+            )
         elif chosen is not None and chosen.case_id is not None:
             text = _(
                 "Each file is recorded as an evidence item of the case (with its SHA-256 and "

@@ -264,8 +264,8 @@ class ImportWizardDialog(QDialog):
 
         assert choice.target is not None
         profile = self.context.profile
-        case_id = choice.target.case_id
-        institution_id = None if case_id else choice.target.institution_id
+        case_id, task_id = choice.target.case_id, choice.target.task_id
+        institution_id = None if case_id or task_id else choice.target.institution_id
         extraction = choice.extraction
         if choice.kind is ImportKind.SETTLEMENT:
             claims = self.page_for("claims")
@@ -278,8 +278,8 @@ class ImportWizardDialog(QDialog):
                 summary = import_settlement(
                     profile, claims=claims_source, lines=lines_source,
                     claims_mapping=claims_mapping, lines_mapping=lines_mapping,
-                    case_id=case_id, institution_id=institution_id, extraction=extraction,
-                    progress=progress,
+                    case_id=case_id, institution_id=institution_id, task_id=task_id,
+                    extraction=extraction, progress=progress,
                 )  # fmt: skip
                 return ImportOutcome.of_settlement(summary)
 

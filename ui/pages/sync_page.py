@@ -617,6 +617,14 @@ def _counts(summary: RunSummary) -> list[str]:
                 "{n} file downloaded ({size})", "{n} files downloaded ({size})", summary.blobs_down
             ).format(n=summary.blobs_down, size=formatting.file_size(summary.bytes_down))
         )
+    if summary.extracts_loaded:
+        parts.append(
+            ngettext(
+                "settlement data of {n} batch loaded",
+                "settlement data of {n} batches loaded",
+                summary.extracts_loaded,
+            ).format(n=summary.extracts_loaded)
+        )
     if summary.conflicts:
         parts.append(
             ngettext("{n} new conflict", "{n} new conflicts", summary.conflicts).format(

@@ -1,0 +1,202 @@
+"""A settlement batch's claims and lines as one blob: how the rows reach the team's laptops.
+
+Claims are bulk data and never sync row by row. Before a batch first syncs, the laptop that
+holds its rows writes them into an *extract* (gzip of JSON lines, in import order), keeps it
+in the encrypted store like an evidence original and names its SHA-256 on the batch; the
+blob travels as every blob does (resumable, verified, deduplicated). A laptop that receives
+the batch loads the rows from the extract, so every member reviews the same claims.
+
+The bytes depend only on the rows: gzip without a time stamp, columns named in the first
+line, claims in id order (a loaded extract keeps that order), so two laptops holding the
+same rows write the same extract. Readers map columns by name: a newer release may add
+one, an older reader ignores it.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import zlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Table, func, insert, select
+from sqlalchemy.orm import Session
+
+from inspector_app.i18n import _
+from local_db.models import Claim, ClaimLine, SettlementBatch
+
+FORMAT = "fund-inspector/settlement-extract"
+VERSION = 1
+FETCH_CLAIMS = 5_000
+INSERT_ROWS = 5_000
+_CLAIM_TABLE: Table = Claim.__table__  # type: ignore[assignment]
+_LINE_TABLE: Table = ClaimLine.__table__  # type: ignore[assignment]
+CLAIM_COLUMNS = tuple(c.key for c in _CLAIM_TABLE.columns if c.key not in {"id", "batch_id"})
+LINE_COLUMNS = tuple(c.key for c in _LINE_TABLE.columns if c.key not in {"id", "claim_id"})
+
+
+class ExtractError(ValueError):
+    """The extract cannot be loaded (another batch's, another format, or damaged)."""
+
+
+@dataclass(frozen=True)
+class LoadedExtract:
+    """What loading an extract added."""
+
+    claims: int
+    lines: int
+
+
+def has_rows(session: Session, batch_id: str) -> bool:
+    """True when this laptop holds the batch's claims."""
+    found = session.scalar(select(Claim.id).where(Claim.batch_id == batch_id).limit(1))
+    return found is not None
+
+
+def _claims_with_lines(session: Session, batch_id: str) -> Iterator[tuple[Any, list[Any]]]:
+    after = 0
+    while True:
+        claims = session.execute(
+            select(_CLAIM_TABLE)
+            .where(Claim.batch_id == batch_id, Claim.id > after)
+            .order_by(Claim.id)
+            .limit(FETCH_CLAIMS)
+        ).all()
+        if not claims:
+            return
+        ids = [row.id for row in claims]
+        lines: dict[int, list[Any]] = {claim_id: [] for claim_id in ids}
+        for line in session.execute(
+            select(_LINE_TABLE)
+            .where(ClaimLine.claim_id.in_(ids))
+            .order_by(ClaimLine.claim_id, ClaimLine.line_no)
+        ):
+            lines[line.claim_id].append(line)
+        for claim in claims:
+            yield claim, lines[claim.id]
+        after = ids[-1]
+
+
+def write_extract(session: Session, batch: SettlementBatch) -> bytes:
+    """The batch's rows as extract bytes (compressed; held in memory, never on disk)."""
+    buffer = io.BytesIO()
+    with gzip.GzipFile(fileobj=buffer, mode="wb", compresslevel=6, mtime=0) as packed:
+        header = {
+            "format": FORMAT,
+            "version": VERSION,
+            "batch_id": batch.id,
+            "claims": session.scalar(select(func.count()).where(Claim.batch_id == batch.id)),
+            "lines": session.scalar(
+                select(func.count())
+                .select_from(ClaimLine)
+                .join(Claim, Claim.id == ClaimLine.claim_id)
+                .where(Claim.batch_id == batch.id)
+            ),
+            "claim_columns": CLAIM_COLUMNS,
+            "line_columns": LINE_COLUMNS,
+        }
+        packed.write(_json_line(header))
+        for claim, lines in _claims_with_lines(session, batch.id):
+            entry = [
+                [getattr(claim, name) for name in CLAIM_COLUMNS],
+                [[getattr(line, name) for name in LINE_COLUMNS] for line in lines],
+            ]
+            packed.write(_json_line(entry))
+    return buffer.getvalue()
+
+
+def _json_line(value: Any) -> bytes:
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return text.encode("utf-8") + b"\n"
+
+
+def _lines(chunks: Iterable[bytes]) -> Iterator[bytes]:
+    """Decompress gzip ``chunks`` as they come and yield their lines."""
+    inflate = zlib.decompressobj(wbits=31)
+    pending = b""
+    try:
+        for chunk in chunks:
+            pending += inflate.decompress(chunk)
+            *complete, pending = pending.split(b"\n")
+            yield from complete
+        pending += inflate.flush()
+    except zlib.error as error:
+        raise ExtractError(_("The settlement extract is damaged.")) from error
+    if pending:
+        yield pending
+
+
+def _named(columns: list[str], values: list[Any], wanted: tuple[str, ...]) -> dict[str, Any]:
+    row = dict(zip(columns, values, strict=True))
+    return {name: row.get(name) for name in wanted}
+
+
+def load_extract(
+    session: Session, batch: SettlementBatch, chunks: Iterable[bytes]
+) -> LoadedExtract:
+    """Add the batch's claims and lines from its extract, in the caller's transaction.
+
+    The caller rolls back when this raises (the chunks' hash is checked only at their end).
+
+    Raises:
+        ExtractError: the extract is of another batch or format, damaged, or its counts
+            differ from the batch's.
+    """
+    lines = _lines(chunks)
+    try:
+        header = json.loads(next(lines))
+    except (StopIteration, ValueError) as error:
+        raise ExtractError(_("The settlement extract is damaged.")) from error
+    if header.get("format") != FORMAT or header.get("version") != VERSION:
+        raise ExtractError(
+            _("The settlement extract is of an unknown format; update the application.")
+        )
+    if header.get("batch_id") != batch.id:
+        raise ExtractError(_("The settlement extract belongs to another batch."))
+    claim_columns, line_columns = list(header["claim_columns"]), list(header["line_columns"])
+    next_claim = (session.scalar(select(func.max(Claim.id))) or 0) + 1
+    next_line = (session.scalar(select(func.max(ClaimLine.id))) or 0) + 1
+    claim_rows: list[dict[str, Any]] = []
+    line_rows: list[dict[str, Any]] = []
+    claims = line_count = 0
+
+    def flush() -> None:
+        if claim_rows:
+            session.execute(insert(Claim), claim_rows)
+        if line_rows:
+            session.execute(insert(ClaimLine), line_rows)
+        claim_rows.clear()
+        line_rows.clear()
+
+    try:
+        for raw in lines:
+            claim_values, claim_lines = json.loads(raw)
+            claim = _named(claim_columns, claim_values, CLAIM_COLUMNS)
+            claim.update(id=next_claim, batch_id=batch.id)
+            claim_rows.append(claim)
+            for values in claim_lines:
+                line = _named(line_columns, values, LINE_COLUMNS)
+                line.update(id=next_line, claim_id=next_claim)
+                line_rows.append(line)
+                next_line += 1
+            next_claim += 1
+            claims += 1
+            line_count += len(claim_lines)
+            if len(line_rows) >= INSERT_ROWS or len(claim_rows) >= INSERT_ROWS:
+                flush()
+    except (ValueError, TypeError) as error:
+        raise ExtractError(_("The settlement extract is damaged.")) from error
+    flush()
+    if (claims, line_count) != (header.get("claims"), header.get("lines")):
+        raise ExtractError(
+            _("The settlement extract holds {claims} claims and {lines} lines instead of "
+              "{expected_claims} and {expected_lines}.").format(
+                claims=claims, lines=line_count,
+                expected_claims=header.get("claims"), expected_lines=header.get("lines"),
+            )
+        )  # fmt: skip
+    session.flush()
+    return LoadedExtract(claims=claims, lines=line_count)

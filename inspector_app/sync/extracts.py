@@ -1,0 +1,121 @@
+"""Settlement extracts in the sync: written before a push, loaded after a pull.
+
+A batch whose rows are here and that names no extract yet gets one before the outbox goes
+up (the batch's update carries the extract's hash; the blob goes up before it). A batch
+that arrived naming an extract this laptop has downloaded but whose rows it lacks gets its
+rows; the sample draws made on that batch elsewhere then get their units back (replayed
+from their seed and verified against their stored frame hash), and records that waited
+for the claims can be stored.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from inspector_app.evidence.store import BlobError, open_original, store_original
+from inspector_app.i18n import _
+from inspector_app.profiles import OpenProfile
+from inspector_app.sampling.replay import restore_units
+from inspector_app.settlement_import.extract import (
+    ExtractError,
+    has_rows,
+    load_extract,
+    write_extract,
+)
+from inspector_app.sync import blobs
+from local_db.models import SampleDraw, SettlementBatch
+
+
+@dataclass
+class ExtractReport:
+    """Extracts written and loaded in one run, and why any could not be loaded."""
+
+    written: int = 0
+    loaded: int = 0
+    claims: int = 0
+    failures: list[str] = field(default_factory=list)
+
+
+def _live_batches(session: Session) -> list[SettlementBatch]:
+    return list(
+        session.scalars(select(SettlementBatch).where(SettlementBatch.deleted_at.is_(None)))
+    )
+
+
+def write_missing_extracts(profile: OpenProfile) -> ExtractReport:
+    """Give every batch whose rows are here and that has no extract its extract."""
+    report = ExtractReport()
+    with profile.read_session() as session:
+        waiting = [
+            batch.id
+            for batch in _live_batches(session)
+            if batch.extract_sha256 is None and has_rows(session, batch.id)
+        ]
+    for batch_id in waiting:
+        with profile.session() as session:
+            batch = session.get(SettlementBatch, batch_id)
+            if batch is None or batch.extract_sha256 is not None:
+                continue
+            stored = store_original(profile, write_extract(session, batch))
+            batch.extract_sha256, batch.extract_size = stored.sha256, stored.size_bytes
+        report.written += 1
+    return report
+
+
+def wanted_extracts(session: Session) -> set[str]:
+    """The extracts of batches whose rows this laptop lacks (to download)."""
+    return {
+        batch.extract_sha256
+        for batch in _live_batches(session)
+        if batch.extract_sha256 is not None and not has_rows(session, batch.id)
+    }
+
+
+def load_received_extracts(profile: OpenProfile) -> ExtractReport:
+    """Load the rows of every batch whose extract is here and whose rows are not."""
+    report = ExtractReport()
+    with profile.read_session() as session:
+        waiting = [
+            (batch.id, batch.extract_sha256)
+            for batch in _live_batches(session)
+            if batch.extract_sha256 is not None
+            and blobs.has_local(profile, batch.extract_sha256)
+            and not has_rows(session, batch.id)
+        ]
+    for batch_id, sha256 in waiting:
+        source = batch_id
+        try:
+            with profile.session() as session:
+                batch = session.get(SettlementBatch, batch_id)
+                if batch is None or has_rows(session, batch_id):
+                    continue
+                source = batch.source
+                loaded = load_extract(session, batch, open_original(profile, sha256))
+        except (ExtractError, BlobError) as error:
+            report.failures.append(
+                _("Settlement data “{source}”: {reason}").format(source=source, reason=error)
+            )
+            continue
+        report.loaded += 1
+        report.claims += loaded.claims
+    with profile.session() as session:
+        _restore_draws(session, report)
+    return report
+
+
+def _restore_draws(session: Session, report: ExtractReport) -> None:
+    """Re-create the units of draws made elsewhere on a batch whose rows are now here."""
+    draws = session.scalars(select(SampleDraw).where(SampleDraw.deleted_at.is_(None)))
+    for draw in draws:
+        if not has_rows(session, draw.batch_id):
+            continue
+        reason = restore_units(session, draw)
+        if reason is not None:
+            report.failures.append(
+                _("Sample draw {id}: its units cannot be re-created: {reason}").format(
+                    id=draw.id, reason=reason
+                )
+            )
