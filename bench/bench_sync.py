@@ -139,7 +139,8 @@ def _bulk_results(
             baseline=mib / raw_each,
             baseline_name="raw upload of the same blobs (httpx, POST + PATCH each)",
             note=f"{total:.1f} s vs {raw_each:.1f} s; {changes:,} changes pushed, "
-            f"{report.pulled:,} records pulled back",
+            f"{report.pulled + report.unchanged:,} records pulled back "
+            f"({report.unchanged:,} of them already here)",
         ),
         BenchResult(
             "bulk first sync, push phase alone (uploads + pushes)",

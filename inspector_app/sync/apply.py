@@ -65,6 +65,8 @@ class ApplyReport:
     """What one page (or the retry of parked records) did."""
 
     applied: int = 0
+    unchanged: int = 0
+    """Records already here as the server holds them (a device's own pushes coming back)."""
     parked: int = 0
     unparked: int = 0
     reasons: list[str] = field(default_factory=list)
@@ -171,10 +173,15 @@ def apply_records(
     session.info[REMOTE_APPLY_KEY] = True
     try:
         ordered = sorted(records, key=lambda r: RANK.get(r.entity, -1))
+        known = local_state.many_clocks(session, {(r.entity, r.entity_id) for r in ordered})
         for state in ordered:
-            _store(
-                session, models, state, pending.get((state.entity, state.entity_id), set()), report
-            )
+            key = (state.entity, state.entity_id)
+            if key not in pending and known.get(key) == state.clocks:
+                # Every field's clock names a write this laptop holds (it pushed it, or
+                # stored it from an earlier pull): the values are the same, so skip it.
+                report.unchanged += 1
+                continue
+            _store(session, models, state, pending.get(key, set()), report)
     finally:
         session.info[REMOTE_APPLY_KEY] = False
     return report

@@ -77,6 +77,8 @@ class SyncReport:
     rejected: int = 0
     conflicts: int = 0
     pulled: int = 0
+    unchanged: int = 0
+    """Records received that were here already as the server holds them (own pushes)."""
     parked: int = 0
     blobs_up: int = 0
     bytes_up: int = 0
@@ -417,6 +419,7 @@ class SyncEngine:
                         self._clock.observe(stamp)
                 local_state.put(session, local_state.CLOCK, self._clock.last)
             self.report.pulled += report.applied
+            self.report.unchanged += report.unchanged
             self._items += len(page.records)
             self._emit("pull")
             if not page.has_more:
