@@ -42,6 +42,8 @@ def _cmd_sync(args: argparse.Namespace) -> int:
         print(_("Conflicts to resolve: {count}").format(count=report.conflicts))
     if report.parked:
         print(_("Waiting for related records: {count}").format(count=report.parked))
+    for notice in report.notices:
+        print(_("Note: {text}").format(text=notice))
     for failure in report.failures:
         print_error(failure)
     return EXIT_OK if report.ok else EXIT_FAILED

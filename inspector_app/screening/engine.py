@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from inspector_app.i18n import _
@@ -31,7 +32,7 @@ from inspector_app.screening.passes import drop_passes, make_plan, run_passes
 from inspector_app.screening.ruleset import Rule, RuleSet, shipped_ruleset
 from inspector_app.screening.scope import BatchNotFoundError, BatchScope, read_scope
 from local_db.engine import ProfileSession
-from local_db.models import ScreeningRun
+from local_db.models import ScreeningFlag, ScreeningRun
 from local_db.outbox import ACTOR_KEY
 from local_db.types import utc_now
 
@@ -228,25 +229,7 @@ def run_screening(
         try:
             with _tuned(driver, cache_kib=cache_kib, progress=progress):
                 with connection.begin():
-                    scope = read_scope(driver, batch_id)
-                    driver.execute(CREATE_HITS)
-                    shared = {"scope": time.perf_counter() - started}
-                    plan = make_plan([
-                        (rule, RuleContext(rule.code, values, rule.amount_basis, scope))
-                        for rule, values in chosen
-                    ])  # fmt: skip
-                    steps = len(chosen) + 1
-                    progress.start(_("Reading the settlement lines once for all rules"), steps)
-                    shared |= run_passes(driver, plan)
-                    for number, (rule, context) in enumerate(plan.rules, start=1):
-                        progress.start(
-                            _("Screening rule {n} of {total}: {title}").format(
-                                n=number, total=len(chosen), title=rule.title.text()
-                            ),
-                            total=steps,
-                        )
-                        progress.advance(number)
-                        outcomes.append(_run_rule(driver, rule, context))
+                    scope, shared = _find_hits(driver, batch_id, chosen, outcomes, progress)
                 writing = time.perf_counter()
                 result = _write(
                     profile, connection, driver, ruleset=ruleset, scope=scope,
@@ -273,6 +256,104 @@ def run_screening(
         shared_seconds=shared,
         write_seconds=time.perf_counter() - writing,
     )
+
+
+def _find_hits(
+    driver: Any,
+    batch_id: str,
+    chosen: list[tuple[Rule, dict[str, ParamValue]]],
+    outcomes: list[RuleOutcome],
+    progress: Progress,
+) -> tuple[BatchScope, dict[str, float]]:
+    """The read phase: every chosen rule's hits into ``temp.screen_hit`` (call inside one
+    read transaction); the outcomes are appended as the rules finish."""
+    started = time.perf_counter()
+    scope = read_scope(driver, batch_id)
+    driver.execute(CREATE_HITS)
+    shared = {"scope": time.perf_counter() - started}
+    plan = make_plan([
+        (rule, RuleContext(rule.code, values, rule.amount_basis, scope))
+        for rule, values in chosen
+    ])  # fmt: skip
+    steps = len(chosen) + 1
+    progress.start(_("Reading the settlement lines once for all rules"), steps)
+    shared |= run_passes(driver, plan)
+    for number, (rule, context) in enumerate(plan.rules, start=1):
+        progress.start(
+            _("Screening rule {n} of {total}: {title}").format(
+                n=number, total=len(chosen), title=rule.title.text()
+            ),
+            total=steps,
+        )
+        progress.advance(number)
+        outcomes.append(_run_rule(driver, rule, context))
+    return scope, shared
+
+
+def restore_flags(
+    profile: OpenProfile,
+    run_id: str,
+    *,
+    progress: Progress | None = None,
+    cache_kib: int = RUN_CACHE_KIB,
+) -> str | None:
+    """Re-create the flags of a run this profile holds only the record of (a run made on
+    another laptop: flags are bulk rows and do not sync).
+
+    The run's rules are run again with its recorded parameters, under the rule set it names
+    (which must be the one shipped, byte for byte), and the flags are kept only when every
+    rule finds exactly as many as the record says. Returns None when the flags are here
+    (already, or written now), else why they cannot be re-created.
+    """
+    progress = progress or Progress()
+    with profile.read_session() as session:
+        run = session.get(ScreeningRun, run_id)
+        if run is None or run.deleted_at is not None:
+            return _("No screening run {id} in this profile.").format(id=run_id)
+        held = session.scalar(select(ScreeningFlag.id).where(ScreeningFlag.run_id == run_id))
+        if run.flag_count == 0 or held is not None:
+            return None
+        recorded: list[dict[str, Any]] = json.loads(run.rules)
+        batch_id, version, sha256 = run.batch_id, run.ruleset_version, run.ruleset_sha256
+    ruleset = shipped_ruleset()
+    if ruleset.sha256 != sha256:
+        return _("The run used rule set {version}, which this version of the application does "
+                 "not ship; update it to see the run's flags.").format(version=version)  # fmt: skip
+    try:
+        chosen = resolve_rules(
+            ruleset,
+            only=[entry["code"] for entry in recorded],
+            parameters={entry["code"]: entry["parameters"] for entry in recorded},
+        )
+    except (LookupError, ValueError) as error:
+        return str(error)
+    outcomes: list[RuleOutcome] = []
+    with profile.engine.connect() as connection:
+        driver: Any = connection.connection.driver_connection
+        try:
+            with _tuned(driver, cache_kib=cache_kib, progress=progress):
+                with connection.begin():
+                    _find_hits(driver, batch_id, chosen, outcomes, progress)
+                found = {outcome.code: outcome.flags for outcome in outcomes}
+                differing = sorted(
+                    entry["code"]
+                    for entry in recorded
+                    if found.get(entry["code"]) != entry["flags"]
+                )
+                if differing:
+                    # Rules that read reference data (catalogues, registers) or other
+                    # institutions' batches find other things where those are not the same.
+                    return _("rules {codes} find other flags here than in the run (their "
+                             "reference data or other batches differ on this laptop)").format(
+                        codes=", ".join(differing)
+                    )  # fmt: skip
+                with connection.begin():
+                    driver.execute(COPY_FLAGS, (run_id,))
+        finally:
+            driver.execute("DROP TABLE IF EXISTS temp.screen_hit")
+            drop_passes(driver)
+    progress.finish()
+    return None
 
 
 def _write(

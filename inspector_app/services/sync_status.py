@@ -145,6 +145,8 @@ class RunSummary:
     sign_in_needed: bool
     extracts_loaded: int = 0
     """Settlement batches whose claims arrived (their extract downloaded and loaded)."""
+    notices: tuple[str, ...] = ()
+    """What the run could not re-create here (not failures; see ``SyncReport.notices``)."""
 
     @property
     def ok(self) -> bool:
@@ -216,6 +218,7 @@ def record_run(
         "failures": list(report.failures),
         "sign_in_needed": report.sign_in_needed,
         "extracts_loaded": report.extracts_loaded,
+        "notices": list(report.notices),
     }
     with profile.session() as session:
         local_state.put(session, LAST_RUN, json.dumps(summary, ensure_ascii=False))
@@ -229,6 +232,7 @@ def _last_run(session: Session) -> RunSummary | None:
         data = json.loads(text)
         data["finished_at"] = datetime.fromisoformat(data["finished_at"])
         data["failures"] = tuple(data["failures"])
+        data["notices"] = tuple(data.get("notices", ()))
         return RunSummary(**data)
     except (KeyError, TypeError, ValueError):
         return None  # written by another version: not worth failing the screen for

@@ -176,7 +176,12 @@ def apply_records(
         known = local_state.many_clocks(session, {(r.entity, r.entity_id) for r in ordered})
         for state in ordered:
             key = (state.entity, state.entity_id)
-            if key not in pending and known.get(key) == state.clocks:
+            held = known.get(key, {})
+            if (
+                key not in pending
+                and state.clocks
+                and all(held.get(name) == clock for name, clock in state.clocks.items())
+            ):
                 # Every field's clock names a write this laptop holds (it pushed it, or
                 # stored it from an earlier pull): the values are the same, so skip it.
                 report.unchanged += 1

@@ -88,7 +88,12 @@ class SyncReport:
     """Settlement batches whose rows were packed into an extract to go up."""
     extracts_loaded: int = 0
     """Settlement batches whose rows were loaded from an extract that came down."""
+    screening_restored: int = 0
+    """Screening runs made elsewhere whose flags were re-created here."""
     failures: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    """Things worth telling that are not failures (a synced sample or screening run whose
+    units or flags cannot be re-created on this laptop)."""
     sign_in_needed: bool = False
     """No kept sign-in works and no password was given: ask the user for it."""
     revoked: bool = False
@@ -341,7 +346,9 @@ class SyncEngine:
         """Rows of batches whose extract came down; then the records that waited for them."""
         loaded = load_received_extracts(self.profile)
         self.report.extracts_loaded += loaded.loaded
+        self.report.screening_restored += loaded.screening_runs
         self.report.failures.extend(loaded.failures)
+        self.report.notices.extend(loaded.notices)
         if loaded.loaded:
             with self.profile.session() as session:
                 pending = pending_fields(session)

@@ -4,12 +4,14 @@ A batch whose rows are here and that names no extract yet gets one before the ou
 up (the batch's update carries the extract's hash; the blob goes up before it). A batch
 that arrived naming an extract this laptop has downloaded but whose rows it lacks gets its
 rows; the sample draws made on that batch elsewhere then get their units back (replayed
-from their seed and verified against their stored frame hash), and records that waited
-for the claims can be stored.
+from their seed and verified against their stored frame hash), its screening runs their
+flags (the rules run again, kept only when every rule finds what the run recorded), and
+records that waited for the claims can be stored.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -19,14 +21,17 @@ from inspector_app.evidence.store import BlobError, open_original, store_origina
 from inspector_app.i18n import _
 from inspector_app.profiles import OpenProfile
 from inspector_app.sampling.replay import restore_units
+from inspector_app.screening.engine import restore_flags
 from inspector_app.settlement_import.extract import (
     ExtractError,
     has_rows,
     load_extract,
     write_extract,
 )
-from inspector_app.sync import blobs
-from local_db.models import SampleDraw, SettlementBatch
+from inspector_app.sync import blobs, local_state
+from local_db.models import SampleDraw, ScreeningFlag, ScreeningRun, SettlementBatch
+
+UNRESTORABLE_RUNS = "unrestorable_screening_runs"
 
 
 @dataclass
@@ -36,6 +41,10 @@ class ExtractReport:
     written: int = 0
     loaded: int = 0
     claims: int = 0
+    screening_runs: int = 0
+    """Runs made elsewhere whose flags were re-created here."""
+    notices: list[str] = field(default_factory=list)
+    """What could not be re-created here: worth telling, not a failed sync."""
     failures: list[str] = field(default_factory=list)
 
 
@@ -103,7 +112,44 @@ def load_received_extracts(profile: OpenProfile) -> ExtractReport:
         report.claims += loaded.claims
     with profile.session() as session:
         _restore_draws(session, report)
+    _restore_screening(profile, report)
     return report
+
+
+def _restore_screening(profile: OpenProfile, report: ExtractReport) -> None:
+    """Re-create the flags of screening runs made elsewhere on a batch whose rows are here.
+
+    A run whose flags cannot be re-created (another rule set, other data) is reported once
+    and not tried again at every sync: screening a large batch takes minutes.
+    """
+    with profile.read_session() as session:
+        given_up = set(json.loads(local_state.get(session, UNRESTORABLE_RUNS) or "[]"))
+        runs = [
+            run.id
+            for run in session.scalars(
+                select(ScreeningRun).where(
+                    ScreeningRun.deleted_at.is_(None), ScreeningRun.flag_count > 0
+                )
+            )
+            if run.id not in given_up
+            and has_rows(session, run.batch_id)
+            and session.scalar(select(ScreeningFlag.id).where(ScreeningFlag.run_id == run.id))
+            is None
+        ]
+    for run_id in runs:
+        reason = restore_flags(profile, run_id)
+        if reason is None:
+            report.screening_runs += 1
+            continue
+        given_up.add(run_id)
+        report.notices.append(
+            _("Screening run {id}: its flags cannot be re-created: {reason}").format(
+                id=run_id, reason=reason
+            )
+        )
+    if runs:
+        with profile.session() as session:
+            local_state.put(session, UNRESTORABLE_RUNS, json.dumps(sorted(given_up)))
 
 
 def _restore_draws(session: Session, report: ExtractReport) -> None:
@@ -114,7 +160,7 @@ def _restore_draws(session: Session, report: ExtractReport) -> None:
             continue
         reason = restore_units(session, draw)
         if reason is not None:
-            report.failures.append(
+            report.notices.append(
                 _("Sample draw {id}: its units cannot be re-created: {reason}").format(
                     id=draw.id, reason=reason
                 )

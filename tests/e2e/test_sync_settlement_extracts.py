@@ -21,6 +21,7 @@ from inspector_app.progress import Progress
 from inspector_app.review.worksheet import complete_review, decide_line, open_worksheet
 from inspector_app.sampling.draws import default_batch, draw_sample, draw_units
 from inspector_app.sampling.frame import FrameDefinition
+from inspector_app.screening.engine import run_screening
 from inspector_app.settlement_import import ImportRefusedError, ImportSource, import_settlement
 from inspector_app.settlement_import.export_csv import export_batch
 from inspector_app.settlement_import.service import resolve_task_target
@@ -30,12 +31,16 @@ from local_db.models import (
     ClaimLine,
     ClaimReview,
     InspectionTask,
+    ScreeningFlag,
     SettlementBatch,
     SyncConflict,
     SyncParked,
 )
 from tests.e2e.sync_support import add_member_account, case_in_progress, new_laptop, synced
 from tests.server.live_server import LiveServer, running_server, server_blob_shas
+
+PORTABLE_RULES = ("READMISSION", "LONG_STAY", "DUPLICATE_CHARGE", "QUANTITY_MISMATCH",
+                  "PRESCRIPTION_BURST")  # fmt: skip
 
 
 @pytest.fixture
@@ -79,6 +84,24 @@ def _reviews(profile: OpenProfile, draw_id: str) -> dict[str, tuple[str, int]]:
         }
 
 
+def _flags(profile: OpenProfile, run_id: str) -> list[tuple[object, ...]]:
+    """A screening run's flags by rule and claim (each laptop's own row ids left out)."""
+    with profile.read_session() as session:
+        return sorted(
+            tuple(row)
+            for row in session.execute(
+                select(
+                    ScreeningFlag.rule_code,
+                    Claim.settlement_no,
+                    ScreeningFlag.amount_fen,
+                    ScreeningFlag.detail,
+                )
+                .join(Claim, Claim.id == ScreeningFlag.claim_id)
+                .where(ScreeningFlag.run_id == run_id)
+            )
+        )
+
+
 def _parked(profile: OpenProfile) -> list[str]:
     with profile.read_session() as session:
         return [f"{p.entity}: {p.reason}" for p in session.scalars(select(SyncParked))]
@@ -107,6 +130,12 @@ def test_a_batch_its_draw_and_its_reviews_reach_the_team(
         method=SamplingMethod.SIMPLE_RANDOM, size=8, seed=77,
     )  # fmt: skip
     units = [unit.settlement_no for unit in draw_units(leader, draw.draw_id)]
+    # Rules over the batch's own rows are found again on any laptop that holds the rows;
+    # rules that read reference data (catalogues, registers) or other batches may not be.
+    portable = run_screening(profile=leader, batch_id=batch_id, progress=Progress(),
+                             only=PORTABLE_RULES)  # fmt: skip
+    full = run_screening(profile=leader, batch_id=batch_id, progress=Progress())
+    assert portable.flag_count > 0 and full.flag_count > portable.flag_count
     _review_one(leader, draw.draw_id, units[0])
     add_member_account(server, "member.one", shared.member_code)
 
@@ -116,6 +145,8 @@ def test_a_batch_its_draw_and_its_reviews_reach_the_team(
         assert all(b.extract_sha256 is not None for b in batches)
         extract_sha = session.get(SettlementBatch, batch_id).extract_sha256  # type: ignore[union-attr]
     assert sent.extracts_written == len(batches)
+    # Its own records come back from the feed and are recognised by their clocks.
+    assert sent.unchanged > 100 and sent.pulled < sent.unchanged / 10
     assert extract_sha in server_blob_shas(server)
 
     member = new_laptop(tmp_path / "member", "member.one")
@@ -127,6 +158,10 @@ def test_a_batch_its_draw_and_its_reviews_reach_the_team(
         assert _reviews(member, draw.draw_id) == _reviews(leader, draw.draw_id)
         assert _reviews(member, draw.draw_id)[units[0]][0] == units[0]
         assert _parked(member) == []
+        assert received.screening_restored == 1
+        assert _flags(member, portable.run_id) == _flags(leader, portable.run_id)
+        assert _flags(member, full.run_id) == []  # not shown half: told instead
+        assert any(full.run_id in note and "TWO_INSTITUTIONS" in note for note in received.notices)
 
         # The member reviews another claim; the leader receives it on its own claim row.
         _review_one(member, draw.draw_id, units[1])

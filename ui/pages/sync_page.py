@@ -231,6 +231,11 @@ class SyncPage(BasePage):
         self.progress_bar.setTextVisible(False)
         self.progress_bar.setRange(0, 0)
         self.progress_label = QLabel(self.activity_card)
+        self.notice_label = QLabel(self.activity_card)
+        self.notice_label.setObjectName("cardNote")
+        self.notice_label.setWordWrap(True)
+        self.notice_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.notice_label.hide()
         self.failure_label = QLabel(self.activity_card)
         self.failure_label.setObjectName("errorText")
         self.failure_label.setWordWrap(True)
@@ -247,6 +252,7 @@ class SyncPage(BasePage):
             self.counts_label,
             self.progress_bar,
             self.progress_label,
+            self.notice_label,
             self.failure_label,
             self.attention_label,
         ):
@@ -483,6 +489,7 @@ class SyncPage(BasePage):
             )
             self.counts_label.setVisible(bool(self.scheduler.server_url) and not signed_in)
             self.failure_label.hide()
+            self.notice_label.hide()
             return
         when = formatting.local_time(summary.finished_at)
         if summary.sign_in_needed:
@@ -496,6 +503,8 @@ class SyncPage(BasePage):
         )
         self.counts_label.setText(" · ".join(_counts(summary)))
         self.counts_label.setVisible(not summary.sign_in_needed)
+        self.notice_label.setText("\n".join(summary.notices[:SHOWN_FAILURES]))
+        self.notice_label.setVisible(bool(summary.notices) and not summary.sign_in_needed)
         failures = list(summary.failures[:SHOWN_FAILURES])
         hidden = len(summary.failures) - len(failures)
         if hidden > 0:
