@@ -14,7 +14,7 @@ from sqlalchemy import Connection, Engine, inspect, text
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
 # The newest revision in migrations/versions; a test keeps it equal to Alembic's head.
-HEAD_REVISION = "0007_settlement_extract"
+HEAD_REVISION = "0008_inventory_extract"
 
 
 def current_revision(connection: Connection) -> str | None:

@@ -98,22 +98,22 @@ def write_extract(session: Session, batch: SettlementBatch) -> bytes:
             "claim_columns": CLAIM_COLUMNS,
             "line_columns": LINE_COLUMNS,
         }
-        packed.write(_json_line(header))
+        packed.write(json_line(header))
         for claim, lines in _claims_with_lines(session, batch.id):
             entry = [
                 [getattr(claim, name) for name in CLAIM_COLUMNS],
                 [[getattr(line, name) for name in LINE_COLUMNS] for line in lines],
             ]
-            packed.write(_json_line(entry))
+            packed.write(json_line(entry))
     return buffer.getvalue()
 
 
-def _json_line(value: Any) -> bytes:
+def json_line(value: Any) -> bytes:
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     return text.encode("utf-8") + b"\n"
 
 
-def _lines(chunks: Iterable[bytes]) -> Iterator[bytes]:
+def gzip_lines(chunks: Iterable[bytes]) -> Iterator[bytes]:
     """Decompress gzip ``chunks`` as they come and yield their lines."""
     inflate = zlib.decompressobj(wbits=31)
     pending = b""
@@ -145,7 +145,7 @@ def load_extract(
         ExtractError: the extract is of another batch or format, damaged, or its counts
             differ from the batch's.
     """
-    lines = _lines(chunks)
+    lines = gzip_lines(chunks)
     try:
         header = json.loads(next(lines))
     except (StopIteration, ValueError) as error:

@@ -126,6 +126,9 @@ ENTITIES: tuple[EntitySpec, ...] = (
     EntitySpec(
         "inventory_batch",
         (_case(), ScopeRule(ScopeKind.INSTITUTION, "institution_id")),
+        fixed_fields=("institution_id", "extract_sha256"),
+        blob_fields=("extract_sha256",),
+        size_field="extract_size",
     ),
     EntitySpec("screening_run", (_case(), _parent("settlement_batch", "batch_id"))),
     EntitySpec("flag_review", (_parent("settlement_batch", "batch_id"),)),

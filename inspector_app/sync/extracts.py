@@ -1,4 +1,4 @@
-"""Settlement extracts in the sync: written before a push, loaded after a pull.
+"""Settlement and 进销存 extracts in the sync: written before a push, loaded after a pull.
 
 A batch whose rows are here and that names no extract yet gets one before the outbox goes
 up (the batch's update carries the extract's hash; the blob goes up before it). A batch
@@ -12,7 +12,9 @@ records that waited for the claims can be stored.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -24,12 +26,24 @@ from inspector_app.sampling.replay import restore_units
 from inspector_app.screening.engine import restore_flags
 from inspector_app.settlement_import.extract import (
     ExtractError,
+    LoadedExtract,
     has_rows,
     load_extract,
     write_extract,
 )
+from inspector_app.settlement_import.inventory_extract import (
+    has_movements,
+    load_inventory_extract,
+    write_inventory_extract,
+)
 from inspector_app.sync import blobs, local_state
-from local_db.models import SampleDraw, ScreeningFlag, ScreeningRun, SettlementBatch
+from local_db.models import (
+    InventoryBatch,
+    SampleDraw,
+    ScreeningFlag,
+    ScreeningRun,
+    SettlementBatch,
+)
 
 UNRESTORABLE_RUNS = "unrestorable_screening_runs"
 
@@ -48,29 +62,56 @@ class ExtractReport:
     failures: list[str] = field(default_factory=list)
 
 
-def _live_batches(session: Session) -> list[SettlementBatch]:
-    return list(
-        session.scalars(select(SettlementBatch).where(SettlementBatch.deleted_at.is_(None)))
+Batch = SettlementBatch | InventoryBatch
+
+
+@dataclass(frozen=True)
+class _Kind:
+    """A synced batch whose bulk rows travel as its extract."""
+
+    model: type[SettlementBatch] | type[InventoryBatch]
+    has_rows: Callable[[Session, str], bool]
+    write: Callable[[Session, Any], bytes]
+    load: Callable[[Session, Any, Iterable[bytes]], LoadedExtract]
+
+
+_KINDS = (
+    _Kind(SettlementBatch, has_rows, write_extract, load_extract),
+    _Kind(InventoryBatch, has_movements, write_inventory_extract, load_inventory_extract),
+)
+
+
+def _live(session: Session, kind: _Kind) -> list[Any]:
+    model = kind.model
+    return list(session.scalars(select(model).where(model.deleted_at.is_(None))))
+
+
+def _label(batch: Batch) -> str:
+    if isinstance(batch, SettlementBatch):
+        return batch.source
+    return _("Inventory data {start} to {end}").format(
+        start=batch.period_start, end=batch.period_end
     )
 
 
 def write_missing_extracts(profile: OpenProfile) -> ExtractReport:
     """Give every batch whose rows are here and that has no extract its extract."""
     report = ExtractReport()
-    with profile.read_session() as session:
-        waiting = [
-            batch.id
-            for batch in _live_batches(session)
-            if batch.extract_sha256 is None and has_rows(session, batch.id)
-        ]
-    for batch_id in waiting:
-        with profile.session() as session:
-            batch = session.get(SettlementBatch, batch_id)
-            if batch is None or batch.extract_sha256 is not None:
-                continue
-            stored = store_original(profile, write_extract(session, batch))
-            batch.extract_sha256, batch.extract_size = stored.sha256, stored.size_bytes
-        report.written += 1
+    for kind in _KINDS:
+        with profile.read_session() as session:
+            waiting = [
+                batch.id
+                for batch in _live(session, kind)
+                if batch.extract_sha256 is None and kind.has_rows(session, batch.id)
+            ]
+        for batch_id in waiting:
+            with profile.session() as session:
+                batch = cast("Batch | None", session.get(kind.model, batch_id))
+                if batch is None or batch.extract_sha256 is not None:
+                    continue
+                stored = store_original(profile, kind.write(session, batch))
+                batch.extract_sha256, batch.extract_size = stored.sha256, stored.size_bytes
+            report.written += 1
     return report
 
 
@@ -78,38 +119,40 @@ def wanted_extracts(session: Session) -> set[str]:
     """The extracts of batches whose rows this laptop lacks (to download)."""
     return {
         batch.extract_sha256
-        for batch in _live_batches(session)
-        if batch.extract_sha256 is not None and not has_rows(session, batch.id)
+        for kind in _KINDS
+        for batch in _live(session, kind)
+        if batch.extract_sha256 is not None and not kind.has_rows(session, batch.id)
     }
 
 
 def load_received_extracts(profile: OpenProfile) -> ExtractReport:
     """Load the rows of every batch whose extract is here and whose rows are not."""
     report = ExtractReport()
-    with profile.read_session() as session:
-        waiting = [
-            (batch.id, batch.extract_sha256)
-            for batch in _live_batches(session)
-            if batch.extract_sha256 is not None
-            and blobs.has_local(profile, batch.extract_sha256)
-            and not has_rows(session, batch.id)
-        ]
-    for batch_id, sha256 in waiting:
-        source = batch_id
-        try:
-            with profile.session() as session:
-                batch = session.get(SettlementBatch, batch_id)
-                if batch is None or has_rows(session, batch_id):
-                    continue
-                source = batch.source
-                loaded = load_extract(session, batch, open_original(profile, sha256))
-        except (ExtractError, BlobError) as error:
-            report.failures.append(
-                _("Settlement data “{source}”: {reason}").format(source=source, reason=error)
-            )
-            continue
-        report.loaded += 1
-        report.claims += loaded.claims
+    for kind in _KINDS:
+        with profile.read_session() as session:
+            waiting = [
+                (batch.id, batch.extract_sha256)
+                for batch in _live(session, kind)
+                if batch.extract_sha256 is not None
+                and blobs.has_local(profile, batch.extract_sha256)
+                and not kind.has_rows(session, batch.id)
+            ]
+        for batch_id, sha256 in waiting:
+            source = batch_id
+            try:
+                with profile.session() as session:
+                    held = cast("Batch | None", session.get(kind.model, batch_id))
+                    if held is None or kind.has_rows(session, batch_id):
+                        continue
+                    source = _label(held)
+                    loaded = kind.load(session, held, open_original(profile, sha256))
+            except (ExtractError, BlobError) as error:
+                report.failures.append(
+                    _("Settlement data “{source}”: {reason}").format(source=source, reason=error)
+                )
+                continue
+            report.loaded += 1
+            report.claims += loaded.claims
     with profile.session() as session:
         _restore_draws(session, report)
     _restore_screening(profile, report)

@@ -1,7 +1,8 @@
 """Purchase–sale–stock (进销存) data of drugs and consumables, for reconciliation.
 
 Like settlement data, movements are bulk rows of one synced ``InventoryBatch`` that names
-the source files and their SHA-256. Quantities are in the item's dispensing unit.
+the source files and their SHA-256; they travel as the batch's extract. Quantities are in
+the item's dispensing unit.
 """
 
 from __future__ import annotations
@@ -32,6 +33,10 @@ class InventoryBatch(SyncedMixin, Base):
     movement_count: Mapped[int] = mapped_column(default=0)
     rejected_count: Mapped[int] = mapped_column(default=0)
     loaded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # The movements as one blob in the encrypted store, as a settlement batch's extract
+    # (``settlement_import.inventory_extract``): how the team's other laptops get them.
+    extract_sha256: Mapped[str | None] = mapped_column(String(64), default=None)
+    extract_size: Mapped[int] = mapped_column(default=0)
 
 
 class InventoryMovement(Base):

@@ -46,6 +46,7 @@ from local_db.models import (
     CaseFile,
     EvidenceItem,
     Finding,
+    InventoryBatch,
     IssuedDocument,
     OutboxEntry,
     SettlementBatch,
@@ -275,14 +276,13 @@ def local_counts(profile: OpenProfile) -> Counter[str]:
 
 
 def originals(profile: OpenProfile) -> set[str]:
-    """The SHA-256 of every evidence original, issued document and settlement extract the
-    laptop's rows name."""
+    """The SHA-256 of every evidence original, issued document and settlement or 进销存
+    extract the laptop's rows name."""
     with profile.read_session() as session:
-        extracts = session.scalars(
-            select(SettlementBatch.extract_sha256).where(
-                SettlementBatch.extract_sha256.is_not(None)
-            )
-        )
+        extracts = [
+            *session.scalars(select(SettlementBatch.extract_sha256)),
+            *session.scalars(select(InventoryBatch.extract_sha256)),
+        ]
         return (
             set(session.scalars(select(EvidenceItem.sha256)))
             | set(session.scalars(select(IssuedDocument.sha256)))

@@ -31,6 +31,8 @@ from local_db.models import (
     ClaimLine,
     ClaimReview,
     InspectionTask,
+    InventoryBatch,
+    InventoryMovement,
     ScreeningFlag,
     SettlementBatch,
     SyncConflict,
@@ -102,6 +104,28 @@ def _flags(profile: OpenProfile, run_id: str) -> list[tuple[object, ...]]:
         )
 
 
+def _movements(profile: OpenProfile) -> dict[str, list[tuple[object, ...]]]:
+    """Every 进销存 load's movements, in their order (ids are each laptop's own)."""
+    found: dict[str, list[tuple[object, ...]]] = {}
+    with profile.read_session() as session:
+        for batch_id in session.scalars(select(InventoryBatch.id)):
+            found[batch_id] = [
+                tuple(row)
+                for row in session.execute(
+                    select(
+                        InventoryMovement.kind,
+                        InventoryMovement.item_code,
+                        InventoryMovement.movement_date,
+                        InventoryMovement.quantity,
+                        InventoryMovement.amount_fen,
+                    )
+                    .where(InventoryMovement.batch_id == batch_id)
+                    .order_by(InventoryMovement.id)
+                )
+            ]
+    return found
+
+
 def _parked(profile: OpenProfile) -> list[str]:
     with profile.read_session() as session:
         return [f"{p.entity}: {p.reason}" for p in session.scalars(select(SyncParked))]
@@ -144,7 +168,9 @@ def test_a_batch_its_draw_and_its_reviews_reach_the_team(
         batches = session.scalars(select(SettlementBatch)).all()
         assert all(b.extract_sha256 is not None for b in batches)
         extract_sha = session.get(SettlementBatch, batch_id).extract_sha256  # type: ignore[union-attr]
-    assert sent.extracts_written == len(batches)
+        loads = session.scalars(select(InventoryBatch)).all()
+        assert all(load.extract_sha256 is not None for load in loads)
+    assert sent.extracts_written == len(batches) + len(loads)
     # Its own records come back from the feed and are recognised by their clocks.
     assert sent.unchanged > 100 and sent.pulled < sent.unchanged / 10
     assert extract_sha in server_blob_shas(server)
@@ -158,6 +184,9 @@ def test_a_batch_its_draw_and_its_reviews_reach_the_team(
         assert _reviews(member, draw.draw_id) == _reviews(leader, draw.draw_id)
         assert _reviews(member, draw.draw_id)[units[0]][0] == units[0]
         assert _parked(member) == []
+        stock = _movements(member)
+        assert stock and all(stock.values())
+        assert stock == {k: v for k, v in _movements(leader).items() if k in stock}
         assert received.screening_restored == 1
         assert _flags(member, portable.run_id) == _flags(leader, portable.run_id)
         assert _flags(member, full.run_id) == []  # not shown half: told instead

@@ -17,8 +17,12 @@ from inspector_app.settlement_import.extract import (
     load_extract,
     write_extract,
 )
+from inspector_app.settlement_import.inventory_extract import (
+    load_inventory_extract,
+    write_inventory_extract,
+)
 from local_db.ids import new_id
-from local_db.models import Claim, ClaimLine, SettlementBatch
+from local_db.models import Claim, ClaimLine, InventoryBatch, InventoryMovement, SettlementBatch
 from local_db.types import utc_now
 
 
@@ -121,3 +125,41 @@ def test_a_damaged_or_foreign_extract_loads_nothing(demo_profile: OpenProfile, d
     with demo_profile.read_session() as session:
         assert not has_rows(session, received)
         assert session.scalar(select(func.count()).where(Claim.batch_id == received)) == 0
+
+
+def test_a_jinxiaocun_extract_loads_the_same_movements(demo_profile: OpenProfile) -> None:
+    with demo_profile.session() as session:
+        source = session.scalars(select(InventoryBatch).order_by(InventoryBatch.id)).first()
+        assert source is not None
+        extract = write_inventory_extract(session, source)
+        assert extract == write_inventory_extract(session, source)
+        copy = InventoryBatch(
+            id=new_id(), institution_id=source.institution_id, period_start=source.period_start,
+            period_end=source.period_end, loaded_at=utc_now(),
+        )  # fmt: skip
+        session.add(copy)
+        session.flush()
+        with pytest.raises(ExtractError):
+            load_inventory_extract(session, copy, [extract])  # names the other load
+        moved = _for_batch(extract, copy.id)
+        loaded = load_inventory_extract(session, copy, [moved])
+        assert loaded.claims == source.movement_count > 0
+        assert write_inventory_extract(session, copy) == moved
+
+        def movements(batch_id: str) -> list[tuple[object, ...]]:
+            return [
+                tuple(row)
+                for row in session.execute(
+                    select(
+                        InventoryMovement.kind,
+                        InventoryMovement.item_code,
+                        InventoryMovement.quantity,
+                        InventoryMovement.amount_fen,
+                        InventoryMovement.reference,
+                    )
+                    .where(InventoryMovement.batch_id == batch_id)
+                    .order_by(InventoryMovement.id)
+                )
+            ]
+
+        assert movements(copy.id) == movements(source.id)
