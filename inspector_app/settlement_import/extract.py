@@ -129,6 +129,27 @@ def gzip_lines(chunks: Iterable[bytes]) -> Iterator[bytes]:
         yield pending
 
 
+def read_header(
+    lines: Iterator[bytes], extract_format: str, version: int, batch_id: str
+) -> dict[str, Any]:
+    """The extract's first line, checked: its format and version, and the batch it names.
+
+    Raises:
+        ExtractError: damaged, of another format or version, or of another batch.
+    """
+    try:
+        header: dict[str, Any] = json.loads(next(lines))
+    except (StopIteration, ValueError) as error:
+        raise ExtractError(_("The settlement extract is damaged.")) from error
+    if header.get("format") != extract_format or header.get("version") != version:
+        raise ExtractError(
+            _("The settlement extract is of an unknown format; update the application.")
+        )
+    if header.get("batch_id") != batch_id:
+        raise ExtractError(_("The settlement extract belongs to another batch."))
+    return header
+
+
 def _named(columns: list[str], values: list[Any], wanted: tuple[str, ...]) -> dict[str, Any]:
     row = dict(zip(columns, values, strict=True))
     return {name: row.get(name) for name in wanted}
@@ -146,16 +167,7 @@ def load_extract(
             differ from the batch's.
     """
     lines = gzip_lines(chunks)
-    try:
-        header = json.loads(next(lines))
-    except (StopIteration, ValueError) as error:
-        raise ExtractError(_("The settlement extract is damaged.")) from error
-    if header.get("format") != FORMAT or header.get("version") != VERSION:
-        raise ExtractError(
-            _("The settlement extract is of an unknown format; update the application.")
-        )
-    if header.get("batch_id") != batch.id:
-        raise ExtractError(_("The settlement extract belongs to another batch."))
+    header = read_header(lines, FORMAT, VERSION, batch.id)
     claim_columns, line_columns = list(header["claim_columns"]), list(header["line_columns"])
     next_claim = (session.scalar(select(func.max(Claim.id))) or 0) + 1
     next_line = (session.scalar(select(func.max(ClaimLine.id))) or 0) + 1

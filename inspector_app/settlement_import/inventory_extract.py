@@ -21,6 +21,7 @@ from inspector_app.settlement_import.extract import (
     LoadedExtract,
     gzip_lines,
     json_line,
+    read_header,
 )
 from local_db.models import InventoryBatch, InventoryMovement
 
@@ -76,16 +77,7 @@ def load_inventory_extract(
         ExtractError: the extract is of another load or format, damaged, or short.
     """
     lines = gzip_lines(chunks)
-    try:
-        header = json.loads(next(lines))
-    except (StopIteration, ValueError) as error:
-        raise ExtractError(_("The settlement extract is damaged.")) from error
-    if header.get("format") != FORMAT or header.get("version") != VERSION:
-        raise ExtractError(
-            _("The settlement extract is of an unknown format; update the application.")
-        )
-    if header.get("batch_id") != batch.id:
-        raise ExtractError(_("The settlement extract belongs to another batch."))
+    header = read_header(lines, FORMAT, VERSION, batch.id)
     columns = list(header["columns"])
     next_id = (session.scalar(select(func.max(InventoryMovement.id))) or 0) + 1
     rows: list[dict[str, Any]] = []
