@@ -550,7 +550,8 @@ def shoot_review(context: ShellContext, scene: Scene, out: Path, language: str) 
 def shoot_import(
     context: ShellContext, scene: Scene, out: Path, language: str, folder: Path
 ) -> None:
-    """The import wizard on the claims mapping step and on the result of the import."""
+    """The import wizard: data prepared for an upcoming inspection, the claims mapping step
+    and the result of an import into a case."""
     from ui.dialogs.import_wizard import ImportWizardDialog
 
     dialog = ImportWizardDialog(context)
@@ -558,6 +559,9 @@ def shoot_import(
     dialog.show()
     source = dialog.source_page
     _wait(None, lambda: source.targets is not None)
+    upcoming = next(t for t in source.targets or [] if t.task_id is not None)
+    assert source.select_target(task_id=upcoming.task_id)
+    _save(dialog, out, "import-upcoming", language)
     assert source.select_target(case_id=scene.case_id)
     target = source.target()
     assert target is not None
