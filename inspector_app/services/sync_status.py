@@ -25,6 +25,7 @@ from inspector_app.sync.apply import synced_models
 from inspector_app.sync.conflicts import OPEN
 from inspector_app.sync.grant import offline_grant
 from inspector_app.sync.hlc import InvalidStampError, Stamp
+from inspector_app.sync.refusals import refused_record_keys
 from local_db.base import SyncedMixin
 from local_db.enums import OutboxOperation
 from local_db.models import CaseFile, OutboxEntry, SyncConflict, SyncParked
@@ -85,6 +86,8 @@ class FailedChange:
     created_at: datetime
     attempts: int
     reason: str
+    server_version: bool = False
+    """The server holds the record: this laptop can take its version instead."""
 
 
 @dataclass(frozen=True)
@@ -335,6 +338,7 @@ def _newest_entries(
 
 def _failed_changes(session: Session, names: _RecordNames) -> tuple[list[FailedChange], int]:
     total = session.scalar(select(func.count()).select_from(OutboxEntry).where(_FAILED))
+    on_server = refused_record_keys(session)
     failed = [
         FailedChange(
             seq=row.seq,
@@ -345,6 +349,7 @@ def _failed_changes(session: Session, names: _RecordNames) -> tuple[list[FailedC
             created_at=row.created_at,
             attempts=row.attempts,
             reason=row.last_error or "",
+            server_version=(row.entity, row.entity_id) in on_server,
         )
         for row in _newest_entries(session, _FAILED, FAILED_LIMIT)
     ]

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from inspector_app.profiles import OpenProfile
 from inspector_app.services.sync_status import OpenConflict, pending_change_count
 from inspector_app.sync.engine import RetryPolicy
-from local_db.models import CaseFile, Finding, SyncConflict
+from local_db.models import CaseFile, Finding, OutboxEntry, SyncConflict
 from tests.e2e.sync_support import SERVER_PASSWORD, add_member_account, case_in_progress, synced
 from tests.server.live_server import running_server
 from tests.ui.conftest import wait_loaded
@@ -254,3 +254,51 @@ def test_conflicts_are_listed_and_resolved_with_both_buttons(
         ("summary", "resolved", "winner", "demo.leader"),
         ("title", "resolved", "other", "demo.leader"),
     ]
+
+
+def _refuse_pending(profile: OpenProfile, reason: str) -> None:
+    """Mark every unsent change refused for good, as the server's answer would."""
+    with profile.session() as session:
+        for entry in session.scalars(select(OutboxEntry).where(OutboxEntry.pushed_at.is_(None))):
+            entry.failed, entry.attempts, entry.last_error = True, 1, reason
+
+
+def test_a_refused_change_is_sent_again_or_dropped_for_the_servers_version(
+    qtbot: QtBot, page: SyncPage, server: str
+) -> None:
+    leader = page.context.profile
+    shared = case_in_progress(leader)
+    synced(leader, server, retry=FAST_RETRY)
+    with leader.session() as session:
+        finding = session.get(Finding, shared.finding_id)
+        assert finding is not None
+        original, finding.title = finding.title, "本机改过的标题"
+    _refuse_pending(leader, "forbidden: you are not on this task's team")
+    page.reload()
+    wait_loaded(qtbot, page)
+    assert page.tabs.tabText(1) == "Refused (1)"
+    refused = page.failed
+    assert refused.stack.currentIndex() == 0
+    assert refused.send_button.isEnabled() and refused.take_button.isEnabled()
+
+    refused.send_button.click()
+    box = refused.confirmation
+    assert box is not None and box.windowTitle() == "Send again"
+    assert "not on this task's team" in box.text()
+    box.button(QMessageBox.StandardButton.Yes).click()
+    qtbot.waitUntil(lambda: page.overview is not None and not page.overview.failed, timeout=10_000)
+    assert page.overview is not None and page.overview.pending_total == 1
+    assert page.tabs.tabText(1) == "Refused (0)"
+
+    _refuse_pending(leader, "forbidden: you are not on this task's team")
+    page.reload()
+    wait_loaded(qtbot, page)
+    refused.take_button.click()
+    box = refused.confirmation
+    assert box is not None and box.windowTitle() == "Take the server's version"
+    box.button(QMessageBox.StandardButton.Yes).click()
+    qtbot.waitUntil(lambda: page.overview is not None and not page.overview.failed, timeout=10_000)
+    assert page.overview is not None and page.overview.pending_total == 0
+    synced(leader, server, retry=FAST_RETRY)  # the feed read again brings the server's title
+    with leader.read_session() as session:
+        assert session.get(Finding, shared.finding_id).title == original  # type: ignore[union-attr]

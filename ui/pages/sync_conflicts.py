@@ -11,29 +11,24 @@ syncs to the team.
 from __future__ import annotations
 
 import json
+from collections.abc import Hashable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
-    QStackedWidget,
-    QVBoxLayout,
     QWidget,
 )
 
 from inspector_app.i18n import _
-from inspector_app.progress import Progress
 from inspector_app.vocabulary import finding_status_label, sync_entity_label, sync_field_label
-from ui import error_report, formatting
+from ui import formatting
 from ui.context import ShellContext
-from ui.widgets.data_table import Column, DataTableWidget
-from ui.widgets.empty_state import EmptyStateWidget
-from ui.workers import Operation
+from ui.pages.sync_list_actions import ActionListWidget
+from ui.widgets.data_table import Column
 
 if TYPE_CHECKING:
     from inspector_app.services.sync_status import ConflictSide, OpenConflict
@@ -96,22 +91,12 @@ CONFLICT_COLUMNS: list[Column[OpenConflict]] = [
 ]
 
 
-class ConflictsWidget(QWidget):
+class ConflictsWidget(ActionListWidget["OpenConflict"]):
     """The open conflicts, both values of the selected one, and the two ways to resolve it."""
 
-    resolved = Signal()
-    """A conflict was resolved: local records changed and wait to be sent."""
-    refused = Signal()
-    """Resolving was refused (e.g. resolved elsewhere meanwhile): the list is out of date."""
-
     def __init__(self, context: ShellContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.context = context
-        self.confirmation: QMessageBox | None = None
-        self.resolving = False
-        panel = QWidget(self)
-        self.table = DataTableWidget(CONFLICT_COLUMNS, panel)
-        self.table.selectionModel().currentRowChanged.connect(lambda *_args: self._render())
+        super().__init__(context, CONFLICT_COLUMNS, parent)
+        panel = self.panel
         self.current_title = QLabel(panel)
         self.other_title = QLabel(panel)
         self.current_text = QPlainTextEdit(panel)
@@ -138,20 +123,13 @@ class ConflictsWidget(QWidget):
         buttons.addWidget(self.hint, 1)
         buttons.addWidget(self.keep_button)
         buttons.addWidget(self.other_button)
-        panel_layout = QVBoxLayout(panel)
-        panel_layout.setContentsMargins(0, 0, 0, 0)
-        panel_layout.setSpacing(8)
-        panel_layout.addWidget(self.table, 1)
-        panel_layout.addLayout(values)
-        panel_layout.addLayout(buttons)
-        self.empty = EmptyStateWidget("sync", self)
-        self.stack = QStackedWidget(self)
-        self.stack.addWidget(panel)
-        self.stack.addWidget(self.empty)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.stack)
+        self.panel_layout.addLayout(values)
+        self.panel_layout.addLayout(buttons)
         self.retranslate()
+
+    def row_key(self, row: OpenConflict) -> Hashable:
+        """A conflict by its record id."""
+        return row.id
 
     def retranslate(self) -> None:
         """Re-read every text."""
@@ -171,16 +149,7 @@ class ConflictsWidget(QWidget):
 
     def set_conflicts(self, conflicts: list[OpenConflict]) -> None:
         """Show ``conflicts``, keeping the selected one selected if it is still open."""
-        selected = self.table.current_row()
-        self.table.set_rows(conflicts)
-        self.stack.setCurrentIndex(0 if conflicts else 1)
-        rows: list[OpenConflict] = self.table.visible_rows()
-        kept = next((i for i, c in enumerate(rows) if selected and c.id == selected.id), None)
-        if kept is not None:
-            self.table.selectRow(kept)
-        else:
-            self.table.select_first()
-        self._render()
+        self.set_rows(conflicts)
 
     def _render(self) -> None:
         conflict = self.table.current_row()
@@ -200,7 +169,7 @@ class ConflictsWidget(QWidget):
             )
             self.current_text.setPlainText(_value(conflict, conflict.current))
             self.other_text.setPlainText(_value(conflict, conflict.other))
-        can_resolve = conflict is not None and conflict.record_exists and not self.resolving
+        can_resolve = conflict is not None and conflict.record_exists and not self.busy
         self.keep_button.setEnabled(can_resolve)
         self.other_button.setEnabled(can_resolve)
         tip = (
@@ -214,7 +183,7 @@ class ConflictsWidget(QWidget):
     def resolve_selected(self, keep: Keep) -> None:
         """Confirm, then resolve the selected conflict (``"winner"`` or ``"other"``)."""
         conflict = self.table.current_row()
-        if conflict is None or not conflict.record_exists or self.resolving:
+        if conflict is None or not conflict.record_exists or self.busy:
             return
         texts = {
             "record": record_label(conflict.entity, conflict.record_name),
@@ -234,41 +203,14 @@ class ConflictsWidget(QWidget):
                 "{record}: replace “{current}” with “{other}” as {field}? The change is sent "
                 "to the team like any other edit."
             ).format(**texts)
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
-            title,
-            text,
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-            self,
-        )
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        box.finished.connect(box.deleteLater)
-        box.accepted.connect(lambda: self._resolve(conflict.id, keep))
-        self.confirmation = box
-        box.open()
+        self.confirm(title, text, lambda: self._resolve(conflict.id, keep))
 
     def _resolve(self, conflict_id: str, keep: Keep) -> None:
         from inspector_app.sync.conflicts import resolve_conflict
 
         profile = self.context.profile
-
-        def work(_progress: Progress) -> None:
-            resolve_conflict(profile=profile, conflict_id=conflict_id, keep=keep)
-
-        def done(_result: None) -> None:
-            self.resolving = False
-            self.resolved.emit()
-
-        def failed(error: BaseException) -> None:
-            self.resolving = False
-            self._render()
-            self.refused.emit()
-            error_report.handle_failure(
-                error, lambda message: QMessageBox.warning(self, _("Resolve conflict"), message)
-            )
-
-        self.resolving = True
-        self._render()
-        operation: Operation[None] = Operation(work, label=_("Resolving the conflict"))
-        operation.success(done).failure(failed).owned_by(self).quietly()
-        operation.run_in_background(self.context.tasks, writes=True)
+        self.run_action(
+            lambda: resolve_conflict(profile=profile, conflict_id=conflict_id, keep=keep),
+            label=_("Resolving the conflict"),
+            error_title=_("Resolve conflict"),
+        )

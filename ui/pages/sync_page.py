@@ -35,6 +35,7 @@ from ui.context import ShellContext
 from ui.icons import icon
 from ui.pages.base_page import BasePage
 from ui.pages.sync_conflicts import ConflictsWidget
+from ui.pages.sync_refusals import RefusedWidget
 from ui.sync_scheduler import SyncRun, SyncScheduler
 from ui.widgets.card import CardWidget, FactsWidget
 from ui.widgets.data_table import RIGHT, Column, DataTableWidget
@@ -43,7 +44,6 @@ from ui.widgets.empty_state import EmptyStateWidget
 if TYPE_CHECKING:
     from inspector_app.services.sync_status import (
         EntityCount,
-        FailedChange,
         ParkedGroup,
         PendingChange,
         RunSummary,
@@ -75,31 +75,6 @@ CHANGE_COLUMNS: list[Column[PendingChange]] = [
     Column(lambda: _("Change"), lambda c: outbox_operation_label(c.operation), width=90),
     Column(lambda: _("Record"), lambda c: c.entity_id, stretch=True, tooltip=lambda c: c.entity_id),
     Column(lambda: _("By"), lambda c: c.created_by, width=120),
-]
-FAILED_COLUMNS: list[Column[FailedChange]] = [
-    Column(
-        lambda: _("Time"),
-        lambda c: formatting.local_time(c.created_at),
-        sort_key=lambda c: c.seq,
-        width=140,
-    ),
-    Column(lambda: _("Kind of record"), lambda c: sync_entity_label(c.entity), width=150),
-    Column(lambda: _("Change"), lambda c: outbox_operation_label(c.operation), width=80),
-    Column(
-        lambda: _("Record"),
-        lambda c: c.record_name or c.entity_id,
-        tooltip=lambda c: c.entity_id,
-        width=160,
-        max_width=260,
-    ),
-    Column(lambda: _("Reason"), lambda c: c.reason, stretch=True, tooltip=lambda c: c.reason),
-    Column(
-        lambda: _("Attempts"),
-        lambda c: formatting.count(c.attempts),
-        sort_key=lambda c: c.attempts,
-        align=RIGHT,
-        width=80,
-    ),
 ]
 PARKED_COLUMNS: list[Column[ParkedGroup]] = [
     Column(lambda: _("Kind of record"), lambda g: sync_entity_label(g.entity), width=200),
@@ -185,7 +160,9 @@ class SyncPage(BasePage):
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self._build_pending_tab(), "")
-        self.failed = _ListTab(FAILED_COLUMNS, self)
+        self.failed = RefusedWidget(context, self)
+        self.failed.done.connect(self._refusal_settled)
+        self.failed.refused.connect(self.mark_stale)
         self.parked = _ListTab(PARKED_COLUMNS, self)
         self.tabs.addTab(self.failed, "")
         self.tabs.addTab(self._build_conflicts_tab(), "")
@@ -291,7 +268,7 @@ class SyncPage(BasePage):
         layout = QVBoxLayout(tab)
         layout.setContentsMargins(0, 10, 0, 0)
         self.conflicts = ConflictsWidget(self.context, tab)
-        self.conflicts.resolved.connect(self._conflict_resolved)
+        self.conflicts.done.connect(self._conflict_resolved)
         self.conflicts.refused.connect(self.mark_stale)
         layout.addWidget(self.conflicts, 1)
         return tab
@@ -329,14 +306,7 @@ class SyncPage(BasePage):
             _("Everything is sent"),
             _("No change made on this computer is waiting to be sent to the server."),
         )
-        self.failed.set_texts(
-            _(
-                "The server refused these changes for good; they are not sent again. They stay "
-                "on this computer. Ask your administrator about the reason shown."
-            ),
-            _("No refused changes"),
-            _("The server accepted every change it received."),
-        )
+        self.failed.retranslate()
         self.conflicts.retranslate()
         self.parked.set_texts(
             _(
@@ -598,6 +568,10 @@ class SyncPage(BasePage):
         dialog.accepted.connect(accepted)
         dialog.finished.connect(finished)
         dialog.open()
+
+    def _refusal_settled(self) -> None:
+        self.reload()
+        self.scheduler.note_local_change()
 
     def _conflict_resolved(self) -> None:
         self.mark_stale()
