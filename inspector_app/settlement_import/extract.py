@@ -22,11 +22,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Table, func, insert, select
+from sqlalchemy import Table, func, select
 from sqlalchemy.orm import Session
 
 from inspector_app.i18n import _
 from local_db.models import Claim, ClaimLine, SettlementBatch
+from local_db.settlement_load import next_claim_id
 
 FORMAT = "fund-inspector/settlement-extract"
 VERSION = 1
@@ -150,9 +151,19 @@ def read_header(
     return header
 
 
-def _named(columns: list[str], values: list[Any], wanted: tuple[str, ...]) -> dict[str, Any]:
-    row = dict(zip(columns, values, strict=True))
-    return {name: row.get(name) for name in wanted}
+_INSERT_CLAIM = (
+    f"INSERT INTO claim (id, batch_id, {', '.join(CLAIM_COLUMNS)}) "
+    f"VALUES ({', '.join('?' * (len(CLAIM_COLUMNS) + 2))})"
+)
+_INSERT_LINE = (
+    f"INSERT INTO claim_line (id, claim_id, {', '.join(LINE_COLUMNS)}) "
+    f"VALUES ({', '.join('?' * (len(LINE_COLUMNS) + 2))})"
+)
+
+
+def _pick(values: list[Any], positions: list[int | None]) -> list[Any]:
+    """The values in this release's column order (a column the writer lacked is None)."""
+    return [None if at is None else values[at] for at in positions]
 
 
 def load_extract(
@@ -169,37 +180,36 @@ def load_extract(
     lines = gzip_lines(chunks)
     header = read_header(lines, FORMAT, VERSION, batch.id)
     claim_columns, line_columns = list(header["claim_columns"]), list(header["line_columns"])
-    next_claim = (session.scalar(select(func.max(Claim.id))) or 0) + 1
+    claim_at = [claim_columns.index(c) if c in claim_columns else None for c in CLAIM_COLUMNS]
+    line_at = [line_columns.index(c) if c in line_columns else None for c in LINE_COLUMNS]
+    next_claim = next_claim_id(session)  # takes the write lock first
     next_line = (session.scalar(select(func.max(ClaimLine.id))) or 0) + 1
-    claim_rows: list[dict[str, Any]] = []
-    line_rows: list[dict[str, Any]] = []
+    cursor = session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
+    claim_rows: list[tuple[Any, ...]] = []
+    line_rows: list[tuple[Any, ...]] = []
     claims = line_count = 0
 
     def flush() -> None:
         if claim_rows:
-            session.execute(insert(Claim), claim_rows)
+            cursor.executemany(_INSERT_CLAIM, claim_rows)
         if line_rows:
-            session.execute(insert(ClaimLine), line_rows)
+            cursor.executemany(_INSERT_LINE, line_rows)
         claim_rows.clear()
         line_rows.clear()
 
     try:
         for raw in lines:
             claim_values, claim_lines = json.loads(raw)
-            claim = _named(claim_columns, claim_values, CLAIM_COLUMNS)
-            claim.update(id=next_claim, batch_id=batch.id)
-            claim_rows.append(claim)
+            claim_rows.append((next_claim, batch.id, *_pick(claim_values, claim_at)))
             for values in claim_lines:
-                line = _named(line_columns, values, LINE_COLUMNS)
-                line.update(id=next_line, claim_id=next_claim)
-                line_rows.append(line)
+                line_rows.append((next_line, next_claim, *_pick(values, line_at)))
                 next_line += 1
             next_claim += 1
             claims += 1
             line_count += len(claim_lines)
             if len(line_rows) >= INSERT_ROWS or len(claim_rows) >= INSERT_ROWS:
                 flush()
-    except (ValueError, TypeError) as error:
+    except (ValueError, TypeError, IndexError) as error:
         raise ExtractError(_("The settlement extract is damaged.")) from error
     flush()
     if (claims, line_count) != (header.get("claims"), header.get("lines")):

@@ -44,6 +44,7 @@ from local_db.models import (
     ScreeningRun,
     SettlementBatch,
 )
+from local_db.settlement_load import WriteLockBusyError, begin_write
 
 UNRESTORABLE_RUNS = "unrestorable_screening_runs"
 
@@ -141,12 +142,13 @@ def load_received_extracts(profile: OpenProfile) -> ExtractReport:
             source = batch_id
             try:
                 with profile.session() as session:
+                    begin_write(session)  # before any read: the load numbers new rows
                     held = cast("Batch | None", session.get(kind.model, batch_id))
                     if held is None or kind.has_rows(session, batch_id):
                         continue
                     source = _label(held)
                     loaded = kind.load(session, held, open_original(profile, sha256))
-            except (ExtractError, BlobError) as error:
+            except (ExtractError, BlobError, WriteLockBusyError) as error:
                 report.failures.append(
                     _("Settlement data “{source}”: {reason}").format(source=source, reason=error)
                 )
