@@ -123,7 +123,7 @@ def run(*, smoke: bool, workdir: Path) -> list[BenchResult]:
         load_seconds = time.perf_counter() - started
     finally:
         profile.close()
-    assert (loaded.claims, loaded.lines) == (len(claims), len(lines))
+    assert (loaded.rows, loaded.lines) == (len(claims), len(lines))
     mib = stored.size_bytes / 2**20
     label = f"{len(claims):,} claims, {len(lines):,} lines"
     return [

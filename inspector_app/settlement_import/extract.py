@@ -27,7 +27,9 @@ from sqlalchemy.orm import Session
 
 from inspector_app.i18n import _
 from local_db.models import Claim, ClaimLine, SettlementBatch
-from local_db.settlement_load import next_claim_id
+from local_db.settlement_load import CLAIM_COLUMNS as LOADED_CLAIM_COLUMNS
+from local_db.settlement_load import CLAIM_SQL, LINE_SQL, next_claim_id
+from local_db.settlement_load import LINE_COLUMNS as LOADED_LINE_COLUMNS
 
 FORMAT = "fund-inspector/settlement-extract"
 VERSION = 1
@@ -35,8 +37,11 @@ FETCH_CLAIMS = 5_000
 INSERT_ROWS = 5_000
 _CLAIM_TABLE: Table = Claim.__table__  # type: ignore[assignment]
 _LINE_TABLE: Table = ClaimLine.__table__  # type: ignore[assignment]
-CLAIM_COLUMNS = tuple(c.key for c in _CLAIM_TABLE.columns if c.key not in {"id", "batch_id"})
-LINE_COLUMNS = tuple(c.key for c in _LINE_TABLE.columns if c.key not in {"id", "claim_id"})
+# The columns the bulk loader writes (``CLAIM_SQL``, ``LINE_SQL``), less the keys each laptop
+# gives its own rows: a claim's id and batch, a line's claim (SQLite numbers lines itself).
+assert LOADED_CLAIM_COLUMNS[:2] == ("id", "batch_id") and LOADED_LINE_COLUMNS[0] == "claim_id"
+CLAIM_COLUMNS = LOADED_CLAIM_COLUMNS[2:]
+LINE_COLUMNS = LOADED_LINE_COLUMNS[1:]
 
 
 class ExtractError(ValueError):
@@ -45,10 +50,10 @@ class ExtractError(ValueError):
 
 @dataclass(frozen=True)
 class LoadedExtract:
-    """What loading an extract added."""
+    """What loading an extract added: its rows (claims, or movements) and their lines."""
 
-    claims: int
-    lines: int
+    rows: int
+    lines: int = 0
 
 
 def has_rows(session: Session, batch_id: str) -> bool:
@@ -151,18 +156,13 @@ def read_header(
     return header
 
 
-_INSERT_CLAIM = (
-    f"INSERT INTO claim (id, batch_id, {', '.join(CLAIM_COLUMNS)}) "
-    f"VALUES ({', '.join('?' * (len(CLAIM_COLUMNS) + 2))})"
-)
-_INSERT_LINE = (
-    f"INSERT INTO claim_line (id, claim_id, {', '.join(LINE_COLUMNS)}) "
-    f"VALUES ({', '.join('?' * (len(LINE_COLUMNS) + 2))})"
-)
+def column_positions(written: list[str], wanted: tuple[str, ...]) -> list[int | None]:
+    """Where each of this release's columns sits in an extract's rows (None: not written)."""
+    return [written.index(name) if name in written else None for name in wanted]
 
 
-def _pick(values: list[Any], positions: list[int | None]) -> list[Any]:
-    """The values in this release's column order (a column the writer lacked is None)."""
+def pick(values: list[Any], positions: list[int | None]) -> list[Any]:
+    """A row's values in this release's column order (a column the writer lacked is None)."""
     return [None if at is None else values[at] for at in positions]
 
 
@@ -180,10 +180,9 @@ def load_extract(
     lines = gzip_lines(chunks)
     header = read_header(lines, FORMAT, VERSION, batch.id)
     claim_columns, line_columns = list(header["claim_columns"]), list(header["line_columns"])
-    claim_at = [claim_columns.index(c) if c in claim_columns else None for c in CLAIM_COLUMNS]
-    line_at = [line_columns.index(c) if c in line_columns else None for c in LINE_COLUMNS]
+    claim_at = column_positions(claim_columns, CLAIM_COLUMNS)
+    line_at = column_positions(line_columns, LINE_COLUMNS)
     next_claim = next_claim_id(session)  # takes the write lock first
-    next_line = (session.scalar(select(func.max(ClaimLine.id))) or 0) + 1
     cursor = session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
     claim_rows: list[tuple[Any, ...]] = []
     line_rows: list[tuple[Any, ...]] = []
@@ -191,27 +190,27 @@ def load_extract(
 
     def flush() -> None:
         if claim_rows:
-            cursor.executemany(_INSERT_CLAIM, claim_rows)
+            cursor.executemany(CLAIM_SQL, claim_rows)
         if line_rows:
-            cursor.executemany(_INSERT_LINE, line_rows)
+            cursor.executemany(LINE_SQL, line_rows)
         claim_rows.clear()
         line_rows.clear()
 
     try:
         for raw in lines:
             claim_values, claim_lines = json.loads(raw)
-            claim_rows.append((next_claim, batch.id, *_pick(claim_values, claim_at)))
-            for values in claim_lines:
-                line_rows.append((next_line, next_claim, *_pick(values, line_at)))
-                next_line += 1
+            claim_rows.append((next_claim, batch.id, *pick(claim_values, claim_at)))
+            line_rows.extend((next_claim, *pick(values, line_at)) for values in claim_lines)
             next_claim += 1
             claims += 1
             line_count += len(claim_lines)
             if len(line_rows) >= INSERT_ROWS or len(claim_rows) >= INSERT_ROWS:
                 flush()
+        flush()
     except (ValueError, TypeError, IndexError) as error:
         raise ExtractError(_("The settlement extract is damaged.")) from error
-    flush()
+    finally:
+        cursor.close()
     if (claims, line_count) != (header.get("claims"), header.get("lines")):
         raise ExtractError(
             _("The settlement extract holds {claims} claims and {lines} lines instead of "
@@ -221,4 +220,4 @@ def load_extract(
             )
         )  # fmt: skip
     session.flush()
-    return LoadedExtract(claims=claims, lines=line_count)
+    return LoadedExtract(rows=claims, lines=line_count)

@@ -12,24 +12,29 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Table, func, insert, select
+from sqlalchemy import Table, func, select
 from sqlalchemy.orm import Session
 
 from inspector_app.i18n import _
 from inspector_app.settlement_import.extract import (
     ExtractError,
     LoadedExtract,
+    column_positions,
     gzip_lines,
     json_line,
+    pick,
     read_header,
 )
+from inspector_app.settlement_import.inventory import MOVEMENT_COLUMNS, MOVEMENT_SQL
 from local_db.models import InventoryBatch, InventoryMovement
 
 FORMAT = "fund-inspector/inventory-extract"
 VERSION = 1
 FETCH_ROWS = 20_000
 _TABLE: Table = InventoryMovement.__table__  # type: ignore[assignment]
-COLUMNS = tuple(c.key for c in _TABLE.columns if c.key not in {"id", "batch_id"})
+# The import's columns (``MOVEMENT_SQL``) less the load each laptop gives its own rows.
+assert MOVEMENT_COLUMNS[0] == "batch_id"
+COLUMNS = MOVEMENT_COLUMNS[1:]
 
 
 def has_movements(session: Session, batch_id: str) -> bool:
@@ -79,24 +84,27 @@ def load_inventory_extract(
     lines = gzip_lines(chunks)
     header = read_header(lines, FORMAT, VERSION, batch.id)
     columns = list(header["columns"])
-    next_id = (session.scalar(select(func.max(InventoryMovement.id))) or 0) + 1
-    rows: list[dict[str, Any]] = []
+    positions = column_positions(columns, COLUMNS)
+    cursor = session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
+    rows: list[tuple[Any, ...]] = []
     count = 0
     try:
         for raw in lines:
-            named = dict(zip(columns, json.loads(raw), strict=True))
-            row = {name: named.get(name) for name in COLUMNS}
-            row.update(id=next_id + count, batch_id=batch.id)
-            rows.append(row)
+            values = json.loads(raw)
+            if len(values) != len(columns):
+                raise ValueError("a movement with another number of values than columns")
+            rows.append((batch.id, *pick(values, positions)))
             count += 1
             if len(rows) >= FETCH_ROWS:
-                session.execute(insert(InventoryMovement), rows)
+                cursor.executemany(MOVEMENT_SQL, rows)
                 rows.clear()
-    except (ValueError, TypeError) as error:
+        if rows:
+            cursor.executemany(MOVEMENT_SQL, rows)
+    except (ValueError, TypeError, IndexError) as error:
         raise ExtractError(_("The settlement extract is damaged.")) from error
-    if rows:
-        session.execute(insert(InventoryMovement), rows)
+    finally:
+        cursor.close()
     if count != header.get("movements"):
         raise ExtractError(_("The settlement extract is damaged."))
     session.flush()
-    return LoadedExtract(claims=count, lines=0)
+    return LoadedExtract(rows=count)

@@ -55,7 +55,6 @@ class ExtractReport:
 
     written: int = 0
     loaded: int = 0
-    claims: int = 0
     screening_runs: int = 0
     """Runs made elsewhere whose flags were re-created here."""
     notices: list[str] = field(default_factory=list)
@@ -147,14 +146,13 @@ def load_received_extracts(profile: OpenProfile) -> ExtractReport:
                     if held is None or kind.has_rows(session, batch_id):
                         continue
                     source = _label(held)
-                    loaded = kind.load(session, held, open_original(profile, sha256))
+                    kind.load(session, held, open_original(profile, sha256))
             except (ExtractError, BlobError, WriteLockBusyError) as error:
                 report.failures.append(
                     _("Settlement data “{source}”: {reason}").format(source=source, reason=error)
                 )
                 continue
             report.loaded += 1
-            report.claims += loaded.claims
     with profile.session() as session:
         _restore_draws(session, report)
     _restore_screening(profile, report)

@@ -143,7 +143,7 @@ def test_a_jinxiaocun_extract_loads_the_same_movements(demo_profile: OpenProfile
             load_inventory_extract(session, copy, [extract])  # names the other load
         moved = _for_batch(extract, copy.id)
         loaded = load_inventory_extract(session, copy, [moved])
-        assert loaded.claims == source.movement_count > 0
+        assert loaded.rows == source.movement_count > 0
         assert write_inventory_extract(session, copy) == moved
 
         def movements(batch_id: str) -> list[tuple[object, ...]]:
