@@ -177,6 +177,22 @@ def _check_may_run(profile: OpenProfile, batch_id: str) -> None:
         require_may_screen(session, profile, batch.case_id)
 
 
+@contextmanager
+def _screening_connection(
+    profile: OpenProfile, *, cache_kib: int, progress: Progress
+) -> Iterator[tuple[Any, Any]]:
+    """A connection and its driver, tuned for a run; the run's temporary tables are dropped
+    when it ends, however it ends."""
+    with profile.engine.connect() as connection:
+        driver: Any = connection.connection.driver_connection
+        try:
+            with _tuned(driver, cache_kib=cache_kib, progress=progress):
+                yield connection, driver
+        finally:
+            driver.execute("DROP TABLE IF EXISTS temp.screen_hit")
+            drop_passes(driver)
+
+
 def resolve_rules(
     ruleset: RuleSet,
     *,
@@ -224,24 +240,22 @@ def run_screening(
     _check_may_run(profile, batch_id)
     started_at, started = utc_now(), time.perf_counter()
     outcomes: list[RuleOutcome] = []
-    with profile.engine.connect() as connection:
-        driver: Any = connection.connection.driver_connection
-        try:
-            with _tuned(driver, cache_kib=cache_kib, progress=progress):
-                with connection.begin():
-                    scope, shared = _find_hits(driver, batch_id, chosen, outcomes, progress)
-                writing = time.perf_counter()
-                result = _write(
-                    profile, connection, driver, ruleset=ruleset, scope=scope,
-                    outcomes=outcomes, started_at=started_at,
-                )  # fmt: skip
-        except Exception as exc:
-            if progress.cancelled and _interrupted(exc):
-                raise Cancelled from exc
-            raise
-        finally:
-            driver.execute("DROP TABLE IF EXISTS temp.screen_hit")
-            drop_passes(driver)
+    try:
+        with _screening_connection(profile, cache_kib=cache_kib, progress=progress) as (
+            connection,
+            driver,
+        ):
+            with connection.begin():
+                scope, shared = _find_hits(driver, batch_id, chosen, outcomes, progress)
+            writing = time.perf_counter()
+            result = _write(
+                profile, connection, driver, ruleset=ruleset, scope=scope,
+                outcomes=outcomes, started_at=started_at,
+            )  # fmt: skip
+    except Exception as exc:
+        if progress.cancelled and _interrupted(exc):
+            raise Cancelled from exc
+        raise
     progress.finish()
     return RunResult(
         run_id=result[0],
@@ -328,30 +342,25 @@ def restore_flags(
     except (LookupError, ValueError) as error:
         return str(error)
     outcomes: list[RuleOutcome] = []
-    with profile.engine.connect() as connection:
-        driver: Any = connection.connection.driver_connection
-        try:
-            with _tuned(driver, cache_kib=cache_kib, progress=progress):
-                with connection.begin():
-                    _find_hits(driver, batch_id, chosen, outcomes, progress)
-                found = {outcome.code: outcome.flags for outcome in outcomes}
-                differing = sorted(
-                    entry["code"]
-                    for entry in recorded
-                    if found.get(entry["code"]) != entry["flags"]
-                )
-                if differing:
-                    # Rules that read reference data (catalogues, registers) or other
-                    # institutions' batches find other things where those are not the same.
-                    return _("rules {codes} find other flags here than in the run (their "
-                             "reference data or other batches differ on this laptop)").format(
-                        codes=", ".join(differing)
-                    )  # fmt: skip
-                with connection.begin():
-                    driver.execute(COPY_FLAGS, (run_id,))
-        finally:
-            driver.execute("DROP TABLE IF EXISTS temp.screen_hit")
-            drop_passes(driver)
+    with _screening_connection(profile, cache_kib=cache_kib, progress=progress) as (
+        connection,
+        driver,
+    ):
+        with connection.begin():
+            _find_hits(driver, batch_id, chosen, outcomes, progress)
+        found = {outcome.code: outcome.flags for outcome in outcomes}
+        differing = sorted(
+            entry["code"] for entry in recorded if found.get(entry["code"]) != entry["flags"]
+        )
+        if differing:
+            # Rules that read reference data (catalogues, registers) or other
+            # institutions' batches find other things where those are not the same.
+            return _("rules {codes} find other flags here than in the run (their "
+                     "reference data or other batches differ on this laptop)").format(
+                codes=", ".join(differing)
+            )  # fmt: skip
+        with connection.begin():
+            driver.execute(COPY_FLAGS, (run_id,))
     progress.finish()
     return None
 
