@@ -16,7 +16,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 
-from central_server.launch import free_port
+from central_server.launch import free_port, stop_process
 
 DUMMY_AWS_ENVIRONMENT = {
     "AWS_ACCESS_KEY_ID": "testing",
@@ -36,16 +36,6 @@ def _answers(endpoint: str) -> bool:
             return True
     except (urllib.error.URLError, OSError):
         return False
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 @contextlib.contextmanager
@@ -69,7 +59,7 @@ def running_s3_emulator() -> Iterator[str]:
                         return
                     time.sleep(0.05)
             finally:
-                _stop(process)
+                stop_process(process)
         log.seek(0)
         output = log.read().decode(errors="replace")[-4000:]
         raise RuntimeError(f"the moto S3 emulator did not start:\n{output}")
