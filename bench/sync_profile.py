@@ -21,15 +21,11 @@ from sqlalchemy import func, select
 
 from bench.common import Stopwatch
 from inspector_app.evidence.chain import (
-    BODY_VERSION,
     GENESIS_HASH,
-    canonical_json,
-    chain_hash,
-    event_message,
     evidence_message,
 )
 from inspector_app.evidence.device import DeviceIdentity, device_identity
-from inspector_app.evidence.recording import recorded_fields
+from inspector_app.evidence.recording import chained_event, recorded_fields
 from inspector_app.evidence.store import StoredBlob, store_original
 from inspector_app.profiles import OpenProfile, create_profile
 from inspector_app.security.key_wrap import KdfParams
@@ -145,30 +141,16 @@ def _evidence(
         device_id=identity.device_id,
         device_signature=identity.sign(evidence_message(evidence_id, blob.sha256)),
     )
-    body = canonical_json(
-        {
-            "v": BODY_VERSION,
-            "event": CustodyEventKind.RECORDED.value,
-            "case_id": case_id,
-            "device_id": identity.device_id,
-            "seq": seq,
-            "evidence_id": evidence_id,
-            **recorded_fields(item),
-        }
-    )
-    digest = chain_hash(prev, body)
-    item.chain_index, item.chain_hash = seq, digest
-    event = CustodyEvent(
+    event = chained_event(
+        identity=identity,
         case_id=case_id,
-        device_id=identity.device_id,
-        seq=seq,
         event=CustodyEventKind.RECORDED,
         evidence_id=evidence_id,
-        body=body,
+        fields=recorded_fields(item),
+        seq=seq,
         prev_hash=prev,
-        chain_hash=digest,
-        signature=identity.sign(event_message(digest)),
     )
+    item.chain_index, item.chain_hash = seq, event.chain_hash
     return item, event
 
 

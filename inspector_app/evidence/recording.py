@@ -140,8 +140,31 @@ def _append_event(
         .order_by(CustodyEvent.seq.desc())
         .limit(1)
     ).first()
-    seq = 1 if last is None else last.seq + 1
-    prev = GENESIS_HASH if last is None else last.chain_hash
+    row = chained_event(
+        identity=identity,
+        case_id=case_id,
+        event=event,
+        evidence_id=evidence_id,
+        fields=fields,
+        seq=1 if last is None else last.seq + 1,
+        prev_hash=GENESIS_HASH if last is None else last.chain_hash,
+    )
+    session.add(row)
+    return row
+
+
+def chained_event(
+    *,
+    identity: DeviceIdentity,
+    case_id: str,
+    event: CustodyEventKind,
+    evidence_id: str,
+    fields: dict[str, Any],
+    seq: int,
+    prev_hash: str,
+) -> CustodyEvent:
+    """The custody event at ``seq`` of this device's lane, after ``prev_hash``: its body,
+    hash and signature (not added to any session; bulk builders chain many in memory)."""
     body = canonical_json(
         {
             "v": BODY_VERSION,
@@ -153,20 +176,18 @@ def _append_event(
             **fields,
         }
     )
-    digest = chain_hash(prev, body)
-    row = CustodyEvent(
+    digest = chain_hash(prev_hash, body)
+    return CustodyEvent(
         case_id=case_id,
         device_id=identity.device_id,
         seq=seq,
         event=event,
         evidence_id=evidence_id,
         body=body,
-        prev_hash=prev,
+        prev_hash=prev_hash,
         chain_hash=digest,
         signature=identity.sign(event_message(digest)),
     )
-    session.add(row)
-    return row
 
 
 def recorded_fields(item: EvidenceItem) -> dict[str, Any]:
